@@ -1,0 +1,201 @@
+package io.edgesight.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.edgesight.batch.BatchAggregationStrategy;
+import io.edgesight.engine.EngineRegistry;
+import io.edgesight.engine.ModelSpec;
+import io.edgesight.sample.SampleVideo;
+import io.edgesight.sample.SampleVideoGenerator;
+import io.edgesight.sink.LatestPredictions;
+import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds and runs one edgesight process: validates the configuration, prepares the sample, starts the
+ * embedded MQTT broker when no external one is configured, then runs camel-main with the YAML routes.
+ */
+public final class EdgesightApp {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgesightApp.class);
+    private static final Pattern MODEL_KEY = Pattern.compile("^edgesight\\.models\\.([A-Za-z0-9_-]+)\\.path$");
+
+    /** What the command line gives. {@code overrides} win over environment and file (tests, --set). */
+    public record Options(Path config, Path routes, long maxFrames, long durationSeconds, Map<String, String> overrides) {}
+
+    private final Options options;
+    private final Map<String, String> fileProperties;
+    private volatile Main main;
+    private volatile EmbeddedMqttBroker broker;
+    private volatile PipelineTracker tracker;
+
+    public EdgesightApp(Options options) {
+        this.options = options;
+        this.fileProperties = readProperties(options.config());
+    }
+
+    /** Value of a key: overrides, then system properties, then environment variables, then the file. */
+    public String property(String key) {
+        if (options.overrides().containsKey(key)) return options.overrides().get(key);
+        String v = System.getProperty(key);
+        if (v != null) return v;
+        v = System.getenv(ConfigValidator.envName(key));
+        if (v != null) return v;
+        return fileProperties.get(key);
+    }
+
+    /** Runs until the sources are drained, --duration passes, a fatal error, or SIGTERM. Returns the exit code. */
+    public int run() throws Exception {
+        validate();
+        Settings settings = new Settings(this::property);
+        List<ModelSpec> models = new ArrayList<>();
+        for (String id : modelIds()) models.add(ModelSpec.from(id, settings));
+        if (models.isEmpty()) throw new UserError("no model configured: declare edgesight.models.<id>.path in " + options.config());
+        if (!Files.isDirectory(options.routes())) {
+            throw new UserError("routes directory " + options.routes().toAbsolutePath() + " does not exist (--routes)");
+        }
+        String sampleVideo = settings.string("edgesight.sample.video", null);
+        if (sampleVideo != null) SampleVideo.ensure(Path.of(sampleVideo));
+
+        Main m = new Main();
+        main = m;
+        Lifecycle lifecycle = new Lifecycle(m::completed);
+        tracker = new PipelineTracker();
+        m.setPropertyPlaceholderLocations("file:" + options.config().toAbsolutePath());
+        m.configure().withRoutesIncludePattern("file:" + options.routes().toAbsolutePath() + "/*.yaml");
+        m.configure().withName("edgesight");
+        if (options.durationSeconds() > 0) m.configure().withDurationMaxSeconds((int) options.durationSeconds());
+        m.bind(EngineRegistry.BEAN, new EngineRegistry(models));
+        m.bind(PipelineTracker.BEAN, tracker);
+        m.bind(BatchAggregationStrategy.BEAN, new BatchAggregationStrategy());
+        m.bind(LatestPredictions.BEAN, new LatestPredictions());
+        m.bind(Lifecycle.BEAN, lifecycle);
+        options.overrides().forEach(m::addOverrideProperty);
+        if (options.maxFrames() > 0) m.addOverrideProperty("camel.component.camera.maxFrames", Long.toString(options.maxFrames()));
+
+        String brokerUrl = settings.string("edgesight.mqtt.broker-url", null);
+        try {
+            if (brokerUrl == null) {
+                broker = EmbeddedMqttBroker.start(settings.string("edgesight.mqtt.embedded.host", "127.0.0.1"),
+                        settings.integer("edgesight.mqtt.embedded.port", 1883, 0, 65535),
+                        settings.string("edgesight.mqtt.username", null), settings.string("edgesight.mqtt.password", null));
+                brokerUrl = broker.url();
+                LOG.info("embedded MQTT broker listening on {} (set edgesight.mqtt.broker-url to use your own)", brokerUrl);
+            }
+            m.addOverrideProperty("camel.component.paho-mqtt5.brokerUrl", brokerUrl);
+            String user = settings.string("edgesight.mqtt.username", null);
+            if (user != null) {
+                m.addOverrideProperty("camel.component.paho-mqtt5.userName", user);
+                m.addOverrideProperty("camel.component.paho-mqtt5.password", settings.required("edgesight.mqtt.password"));
+            }
+            Thread drainWatcher = startDrainWatcher(m);
+            try {
+                m.run();
+            } finally {
+                drainWatcher.interrupt();
+            }
+        } finally {
+            if (broker != null) broker.close();
+        }
+        Throwable fatal = lifecycle.fatalError();
+        if (fatal != null) {
+            UserError u = UserError.find(fatal);
+            throw u != null ? u : new UserError("start-up failed: " + rootMessage(fatal), fatal);
+        }
+        LOG.info("stopped: {}", tracker.summary());
+        return m.getExitCode();
+    }
+
+    /** Stops the application once every source has finished and each frame it emitted has been published. */
+    private Thread startDrainWatcher(Main m) {
+        Thread t = new Thread(() -> {
+            try {
+                if (tracker.awaitDrained(10_000)) LOG.info("all sources finished and every frame is published");
+                m.completed();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "edgesight-drain-watcher");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    public PipelineTracker tracker() { return tracker; }
+
+    /** Asks a running application to stop (as SIGTERM would). */
+    public void stop() {
+        Main m = main;
+        if (m != null) m.completed();
+    }
+
+    private void validate() {
+        Map<String, String> all = new TreeMap<>(fileProperties);
+        all.putAll(options.overrides());
+        List<String> errors = new ArrayList<>(ConfigValidator.validate(all, options.config().toString()));
+        Set<String> knownEnv = new LinkedHashSet<>();
+        for (String k : all.keySet()) knownEnv.add(ConfigValidator.envName(k));
+        for (String env : System.getenv().keySet()) {
+            if (env.startsWith("EDGESIGHT_") && !knownEnv.contains(env) && !matchesKnownKey(env)) {
+                errors.add("unknown environment variable " + env + " (edgesight reads EDGESIGHT_<KEY> only for documented keys)");
+            }
+        }
+        if (!errors.isEmpty()) throw new UserError(String.join("\n", errors));
+    }
+
+    private static boolean matchesKnownKey(String env) {
+        // an env var may set a key the file does not mention, e.g. EDGESIGHT_MODELS_SAMPLE_BATCH_SIZE
+        for (String pattern : ConfigValidator.EDGESIGHT_KEYS) {
+            String regex = ConfigValidator.envName(pattern).replace("{ID}", "[A-Z0-9_]+");
+            if (env.matches(regex.replace("{", "\\{"))) return true;
+        }
+        return false;
+    }
+
+    private Set<String> modelIds() {
+        Set<String> ids = new LinkedHashSet<>();
+        Map<String, String> keys = new LinkedHashMap<>(fileProperties);
+        keys.putAll(options.overrides());
+        for (String k : keys.keySet()) {
+            Matcher mm = MODEL_KEY.matcher(k);
+            if (mm.matches()) ids.add(mm.group(1));
+        }
+        return ids;
+    }
+
+    static Map<String, String> readProperties(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("configuration file " + file.toAbsolutePath() + " does not exist (--config)");
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserError("cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        return out;
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+}

@@ -1,0 +1,118 @@
+package io.edgesight.app;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts frames in and out of the pipeline per camera, so a bounded run (--max-frames, a finite video)
+ * can stop by itself once every emitted frame has been published, and so nothing is lost silently.
+ */
+public class PipelineTracker {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineTracker.class);
+    public static final String BEAN = "pipeline";
+
+    private final Map<String, Counters> cameras = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
+
+    static final class Counters {
+        final LongAdder emitted = new LongAdder();
+        final LongAdder published = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        volatile boolean finished;
+    }
+
+    public static PipelineTracker lookup(CamelContext context) {
+        PipelineTracker t = context.getRegistry().lookupByNameAndType(BEAN, PipelineTracker.class);
+        if (t == null) {
+            t = new PipelineTracker();
+            context.getRegistry().bind(BEAN, t);
+        }
+        return t;
+    }
+
+    private Counters of(String camera) {
+        return cameras.computeIfAbsent(camera, c -> new Counters());
+    }
+
+    public void sourceStarted(String camera) {
+        of(camera).finished = false;
+    }
+
+    public void frameEmitted(String camera) {
+        of(camera).emitted.increment();
+    }
+
+    /** Called by the routes once a frame's prediction has gone to every output. */
+    public void framePublished(String camera) {
+        of(camera).published.increment();
+        progress();
+    }
+
+    public void frameFailed(String camera) {
+        of(camera).failed.increment();
+        progress();
+    }
+
+    public void sourceFinished(String camera, long frames) {
+        of(camera).finished = true;
+        progress();
+    }
+
+    private void progress() {
+        lastProgressNanos.set(System.nanoTime());
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    public long emitted(String camera) { return of(camera).emitted.sum(); }
+    public long published(String camera) { return of(camera).published.sum(); }
+    public long failed(String camera) { return of(camera).failed.sum(); }
+
+    /** True when at least one source ran, every source has finished and every frame is accounted for. */
+    public boolean drained() {
+        if (cameras.isEmpty()) return false;
+        for (Counters c : cameras.values()) {
+            if (!c.finished || c.published.sum() + c.failed.sum() < c.emitted.sum()) return false;
+        }
+        return true;
+    }
+
+    public boolean allSourcesFinished() {
+        return !cameras.isEmpty() && cameras.values().stream().allMatch(c -> c.finished);
+    }
+
+    /**
+     * Waits until {@link #drained()}; gives up when nothing moved for {@code idleMillis} after all sources
+     * finished (a frame lost downstream must not hang a bounded run forever).
+     */
+    public boolean awaitDrained(long idleMillis) throws InterruptedException {
+        synchronized (lock) {
+            while (!drained()) {
+                if (allSourcesFinished()
+                        && System.nanoTime() - lastProgressNanos.get() > idleMillis * 1_000_000L) {
+                    LOG.warn("stopping with frames unaccounted for: {}", summary());
+                    return false;
+                }
+                lock.wait(200);
+            }
+        }
+        return true;
+    }
+
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        cameras.forEach((id, c) -> sb.append(sb.length() == 0 ? "" : ", ").append(id)
+                .append(": emitted=").append(c.emitted.sum())
+                .append(" published=").append(c.published.sum())
+                .append(" failed=").append(c.failed.sum()));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,70 @@
+package io.edgesight.engine;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The models of this deployment (from configuration) and their loaded engines, shared by all routes. */
+public class EngineRegistry extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineRegistry.class);
+    public static final String BEAN = "engines";
+
+    private final Map<String, ModelSpec> specs = new LinkedHashMap<>();
+    private final Map<String, TfEngine> engines = new ConcurrentHashMap<>();
+
+    public EngineRegistry(List<ModelSpec> models) {
+        models.forEach(m -> specs.put(m.id(), m));
+    }
+
+    public static EngineRegistry lookup(CamelContext context) {
+        EngineRegistry r = context.getRegistry().lookupByNameAndType(BEAN, EngineRegistry.class);
+        if (r == null) throw new IllegalStateException("no '" + BEAN + "' registry bound; start edgesight through its launcher");
+        return r;
+    }
+
+    public ModelSpec spec(String id) {
+        ModelSpec s = specs.get(id);
+        if (s == null) {
+            throw new EngineException("unknown model '" + id + "'; configured models: " + specs.keySet()
+                    + " (declare it with " + ModelSpec.PREFIX + id + ".path)");
+        }
+        return s;
+    }
+
+    /** Loads and warms up the engine for {@code id} once; later calls return it. */
+    public synchronized TfEngine prepare(String id) {
+        TfEngine e = engines.get(id);
+        if (e != null) return e;
+        ModelSpec spec = spec(id);
+        long t0 = System.nanoTime();
+        LOG.info("engine '{}': loading {} for batch size {}", id, spec.path(), spec.batchSize());
+        e = TfEngine.load(spec);
+        long loadMs = (System.nanoTime() - t0) / 1_000_000;
+        long warmMs = e.warmUp() / 1_000_000;
+        LOG.info("engine '{}' ready: input {}, output '{}', loaded in {} ms, warm-up batch {} ms",
+                id, e, e.outputName(), loadMs, warmMs);
+        engines.put(id, e);
+        return e;
+    }
+
+    /** The loaded engine; the startup route must have prepared it. */
+    public TfEngine engine(String id) {
+        TfEngine e = engines.get(id);
+        if (e == null) throw new EngineException("engine '" + id + "' is not ready: the engines startup route prepares it before cameras start");
+        return e;
+    }
+
+    public Map<String, ModelSpec> specs() { return specs; }
+
+    @Override
+    protected void doStop() {
+        engines.values().forEach(TfEngine::close);
+        engines.clear();
+    }
+}

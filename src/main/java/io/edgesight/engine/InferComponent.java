@@ -1,0 +1,85 @@
+package io.edgesight.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.edgesight.batch.Batch;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.DefaultEndpoint;
+import org.apache.camel.support.DefaultProducer;
+
+/**
+ * {@code infer:<model>}: runs one batch per exchange on the model's engine. The body becomes a list of
+ * {@link InferredFrame}, one per real frame (padding rows never produce output). The batch tensor is
+ * always closed here, whatever happens.
+ */
+@Component("infer")
+public class InferComponent extends DefaultComponent {
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        InferEndpoint e = new InferEndpoint(uri, this, remaining);
+        setProperties(e, parameters);
+        return e;
+    }
+
+    @UriEndpoint(firstVersion = "0.1.0", scheme = "infer", title = "Infer", syntax = "infer:model",
+            producerOnly = true, category = {Category.AI})
+    public static class InferEndpoint extends DefaultEndpoint {
+        @UriPath(description = "Model id (edgesight.models.<id>.*)")
+        @Metadata(required = true)
+        private final String model;
+
+        InferEndpoint(String uri, InferComponent component, String model) {
+            super(uri, component);
+            this.model = model;
+        }
+
+        @Override
+        public Producer createProducer() {
+            EngineRegistry.lookup(getCamelContext()).spec(model);
+            return new DefaultProducer(this) {
+                @Override
+                public void process(Exchange exchange) {
+                    Batch batch = exchange.getMessage().getBody(Batch.class);
+                    if (batch == null) throw new IllegalArgumentException("infer:" + model + " takes a batch from the batcher");
+                    try {
+                        TfEngine engine = EngineRegistry.lookup(getCamelContext()).engine(model);
+                        long start = System.nanoTime();
+                        float[][] rows = engine.run(batch.tensor(), batch.size());
+                        long end = System.nanoTime();
+                        long now = System.currentTimeMillis();
+                        List<InferredFrame> out = new ArrayList<>(rows.length);
+                        for (int i = 0; i < rows.length; i++) {
+                            var f = batch.frames().get(i);
+                            long completed = batch.completedNanos() == 0 ? start : batch.completedNanos();
+                            out.add(new InferredFrame(model, f, rows[i], batch.capacity(), batch.size(),
+                                    completed - f.readyNanos(), start - completed, end - start, now));
+                        }
+                        exchange.getMessage().setBody(out);
+                    } finally {
+                        batch.close();
+                    }
+                }
+            };
+        }
+
+        @Override
+        public Consumer createConsumer(Processor processor) {
+            throw new UnsupportedOperationException("infer: is a producer");
+        }
+
+        public String getModel() { return model; }
+    }
+}

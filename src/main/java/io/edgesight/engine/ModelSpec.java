@@ -1,0 +1,36 @@
+package io.edgesight.engine;
+
+import java.nio.file.Path;
+
+import io.edgesight.app.Settings;
+import io.edgesight.preprocess.ChannelOrder;
+import io.edgesight.preprocess.ResizeMode;
+
+/**
+ * What the user declared for one model under {@code edgesight.models.<id>.*}: where it is, the batch size the
+ * engine is built for, and how frames are prepared and predictions decoded.
+ */
+public record ModelSpec(String id, Path path, Path labels, int batchSize, ResizeMode resize, ChannelOrder channelOrder,
+                        String normalize, double[] mean, double[] std, String output, String outputKind,
+                        int topK, double minScore, int threads) {
+
+    public static final String PREFIX = "edgesight.models.";
+
+    public static ModelSpec from(String id, Settings s) {
+        String p = PREFIX + id + ".";
+        String path = s.required(p + "path");
+        String labels = s.string(p + "labels", null);
+        int batch = s.integer(p + "batch-size", 1, 1, 1024);
+        ResizeMode resize = ResizeMode.parse(s.string(p + "resize", "stretch"), p + "resize");
+        ChannelOrder order = ChannelOrder.parse(s.string(p + "channel-order", "RGB"), p + "channel-order");
+        String norm = s.string(p + "normalize", "unit");
+        String kind = s.string(p + "output-kind", "auto");
+        if (!kind.equals("auto") && !kind.equals("logits") && !kind.equals("probabilities")) {
+            throw new io.edgesight.app.UserError(p + "output-kind must be auto, logits or probabilities, got '" + kind + "'");
+        }
+        return new ModelSpec(id, Path.of(path), labels == null ? null : Path.of(labels), batch, resize, order, norm,
+                s.decimals(p + "mean"), s.decimals(p + "std"), s.string(p + "output", null), kind,
+                s.integer(p + "top-k", 3, 1, 1000), s.decimal(p + "min-score", 0.0),
+                s.integer(p + "threads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256));
+    }
+}

@@ -1,0 +1,228 @@
+package io.edgesight.engine;
+
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.TreeSet;
+
+import io.edgesight.preprocess.Normalization;
+import io.edgesight.preprocess.TensorWriter;
+import org.bytedeco.javacpp.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
+import org.tensorflow.TensorMemory;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
+
+/**
+ * A SavedModel loaded in TensorFlow Java for one batch size: knows its image input (read from the
+ * {@code serving_default} signature), allocates batch tensors and runs them.
+ */
+public final class TfEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TfEngine.class);
+
+    private final ModelSpec spec;
+    private final SavedModelBundle bundle;
+    private final SessionFunction function;
+    private final String inputKey;
+    private final String outputKey;
+    private final boolean floatInput;
+    private final boolean fixedBatch;
+    private final int height, width, channels;
+    private final TensorWriter writer;
+    private final Normalization normalization;
+
+    private TfEngine(ModelSpec spec, SavedModelBundle bundle, SessionFunction function, String inputKey,
+                     String outputKey, boolean floatInput, boolean fixedBatch, int height, int width, int channels) {
+        this.spec = spec;
+        this.bundle = bundle;
+        this.function = function;
+        this.inputKey = inputKey;
+        this.outputKey = outputKey;
+        this.floatInput = floatInput;
+        this.fixedBatch = fixedBatch;
+        this.height = height;
+        this.width = width;
+        this.channels = channels;
+        String where = ModelSpec.PREFIX + spec.id() + ".normalize";
+        this.normalization = Normalization.of(spec.normalize(), channels, spec.mean(), spec.std(), where);
+        if (!floatInput && !normalization.isIdentity()) {
+            throw new EngineException("model '" + spec.id() + "' takes uint8 pixels; set " + where + "=raw");
+        }
+        if (normalization.requiresBgr() && spec.channelOrder() != io.edgesight.preprocess.ChannelOrder.BGR) {
+            throw new EngineException("model '" + spec.id() + "': normalisation caffe works on BGR input; set "
+                    + ModelSpec.PREFIX + spec.id() + ".channel-order=BGR");
+        }
+        this.writer = new TensorWriter(height, width, channels, spec.channelOrder(), normalization, floatInput);
+    }
+
+    public static TfEngine load(ModelSpec spec) {
+        String id = spec.id();
+        String key = ModelSpec.PREFIX + id + ".path";
+        if (!Files.isDirectory(spec.path())) {
+            throw new EngineException("model '" + id + "': SavedModel directory " + spec.path().toAbsolutePath()
+                    + " does not exist; check " + key);
+        }
+        if (!Files.isRegularFile(spec.path().resolve("saved_model.pb"))) {
+            throw new EngineException("model '" + id + "': " + spec.path() + " is not a SavedModel (no saved_model.pb); check " + key);
+        }
+        ConfigProto config = ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(spec.threads())
+                .setInterOpParallelismThreads(1)
+                .build();
+        SavedModelBundle bundle;
+        try {
+            bundle = SavedModelBundle.loader(spec.path().toString()).withTags("serve").withConfigProto(config).load();
+        } catch (RuntimeException e) {
+            throw new EngineException("model '" + id + "': TensorFlow cannot load " + spec.path() + ": " + firstLine(e.getMessage()));
+        }
+        try {
+            return inspect(spec, bundle);
+        } catch (RuntimeException e) {
+            bundle.close();
+            throw e;
+        }
+    }
+
+    private static TfEngine inspect(ModelSpec spec, SavedModelBundle bundle) {
+        String id = spec.id();
+        SessionFunction fn;
+        try {
+            fn = bundle.function(Signature.DEFAULT_KEY);
+        } catch (RuntimeException e) {
+            TreeSet<String> keys = new TreeSet<>();
+            bundle.signatures().forEach(s -> keys.add(s.key()));
+            throw new EngineException("model '" + id + "' has no '" + Signature.DEFAULT_KEY + "' signature (it has " + keys + ")");
+        }
+        Signature sig = fn.signature();
+        Map<String, Signature.TensorDescription> inputs = sig.getInputs();
+        if (inputs.size() != 1) {
+            throw new EngineException("model '" + id + "' has " + inputs.size() + " inputs " + inputs.keySet()
+                    + "; edgesight feeds one image tensor [batch, height, width, 3]");
+        }
+        Map.Entry<String, Signature.TensorDescription> in = inputs.entrySet().iterator().next();
+        Shape shape = in.getValue().shape;
+        DataType dt = in.getValue().dataType;
+        boolean image = shape.numDimensions() == 4 && shape.size(1) > 0 && shape.size(2) > 0 && shape.size(3) == 3
+                && (dt == DataType.DT_FLOAT || dt == DataType.DT_UINT8);
+        if (!image) {
+            throw new EngineException("model '" + id + "' input '" + in.getKey() + "' is " + dt + " " + shape
+                    + ", not an image tensor [batch, height, width, 3] of float32 or uint8");
+        }
+        long batchDim = shape.size(0);
+        if (batchDim > 0 && batchDim != spec.batchSize()) {
+            throw new EngineException("model '" + id + "' takes batches of exactly " + batchDim + " but "
+                    + ModelSpec.PREFIX + id + ".batch-size is " + spec.batchSize() + "; set it to " + batchDim
+                    + " or export the model with a dynamic batch dimension");
+        }
+        Map<String, Signature.TensorDescription> outputs = sig.getOutputs();
+        String out = spec.output();
+        if (out == null) {
+            out = new TreeSet<>(outputs.keySet()).first();
+            if (outputs.size() > 1) {
+                LOG.warn("model '{}' has outputs {}; decoding '{}' (set {}output to choose)", id, outputs.keySet(), out,
+                        ModelSpec.PREFIX + id + ".");
+            }
+        } else if (!outputs.containsKey(out)) {
+            throw new EngineException("model '" + id + "' has no output '" + out + "'; its outputs are " + outputs.keySet());
+        }
+        if (outputs.get(out).dataType != DataType.DT_FLOAT) {
+            throw new EngineException("model '" + id + "' output '" + out + "' is " + outputs.get(out).dataType
+                    + "; the classification decoder needs float32");
+        }
+        return new TfEngine(spec, bundle, fn, in.getKey(), out, dt == DataType.DT_FLOAT, batchDim > 0,
+                (int) shape.size(1), (int) shape.size(2), (int) shape.size(3));
+    }
+
+    public ModelSpec spec() { return spec; }
+    public int height() { return height; }
+    public int width() { return width; }
+    public int channels() { return channels; }
+    public int batchSize() { return spec.batchSize(); }
+    public boolean fixedBatch() { return fixedBatch; }
+    public TensorWriter writer() { return writer; }
+    public Normalization normalization() { return normalization; }
+    public String inputName() { return inputKey; }
+    public String outputName() { return outputKey; }
+
+    /** A tensor for a full batch; rows are written with {@link #writer()}. The caller closes it. */
+    public Tensor allocateBatch(int rows) {
+        Shape shape = Shape.of(rows, height, width, channels);
+        return floatInput ? TFloat32.tensorOf(shape) : TUint8.tensorOf(shape);
+    }
+
+    /**
+     * Runs {@code rows} filled rows of {@code batch} (capacity {@link #batchSize()}). A fixed-batch model gets
+     * the padding rows zeroed; a dynamic one gets a tensor of exactly {@code rows}. Returns one output row per
+     * filled row; padding rows are dropped.
+     */
+    public float[][] run(Tensor batch, int rows) {
+        long rowBytes = writer.rowBytes();
+        long base = TensorMemory.address(batch);
+        Tensor input = batch;
+        try {
+            if (rows < batchSize()) {
+                if (fixedBatch) {
+                    Pointer.memset(pointerAt(base + rows * rowBytes), 0, (batchSize() - rows) * rowBytes);
+                } else {
+                    input = allocateBatch(rows);
+                    Pointer.memcpy(pointerAt(TensorMemory.address(input)), pointerAt(base), rows * rowBytes);
+                }
+            }
+            try (Result result = function.call(Map.of(inputKey, input))) {
+                Tensor out = result.get(outputKey).orElseThrow(
+                        () -> new EngineException("model '" + spec.id() + "' returned no '" + outputKey + "'"));
+                long total = out.shape().size();
+                long outRows = out.shape().numDimensions() == 0 ? 1 : out.shape().size(0);
+                int perRow = (int) (total / Math.max(1, outRows));
+                float[] all = new float[(int) total];
+                ((TFloat32) out).copyTo(DataBuffers.of(all, false, false));
+                float[][] perFrame = new float[rows][];
+                for (int r = 0; r < rows; r++) {
+                    perFrame[r] = java.util.Arrays.copyOfRange(all, r * perRow, (r + 1) * perRow);
+                }
+                return perFrame;
+            }
+        } finally {
+            if (input != batch) input.close();
+        }
+    }
+
+    /** Runs one all-zero batch of the exact engine shape, so the first camera frame does not pay for graph setup. */
+    public long warmUp() {
+        long t0 = System.nanoTime();
+        try (Tensor t = allocateBatch(batchSize())) {
+            Pointer.memset(pointerAt(TensorMemory.address(t)), 0, batchSize() * writer.rowBytes());
+            run(t, batchSize());
+        }
+        return System.nanoTime() - t0;
+    }
+
+    private static Pointer pointerAt(long addr) {
+        return new Pointer() { { this.address = addr; } };
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "unknown error";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        bundle.close();
+    }
+
+    @Override
+    public String toString() {
+        return spec.id() + " [" + (fixedBatch ? batchSize() : "?") + "x" + height + "x" + width + "x" + channels + "]";
+    }
+}

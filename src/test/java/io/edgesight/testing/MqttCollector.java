@@ -1,0 +1,50 @@
+package io.edgesight.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/** A real MQTT 5 subscriber that keeps every message it receives, in arrival order. */
+public final class MqttCollector implements AutoCloseable {
+    public record Received(String topic, String payload) {}
+
+    private final MqttClient client;
+    private final List<Received> messages = new CopyOnWriteArrayList<>();
+
+    public MqttCollector(String url, String filter) throws MqttException {
+        client = new MqttClient(url, "test-" + UUID.randomUUID(), new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override public void disconnected(MqttDisconnectResponse r) {}
+            @Override public void mqttErrorOccurred(MqttException e) {}
+            @Override public void messageArrived(String topic, MqttMessage m) {
+                messages.add(new Received(topic, new String(m.getPayload(), StandardCharsets.UTF_8)));
+            }
+            @Override public void deliveryComplete(IMqttToken t) {}
+            @Override public void connectComplete(boolean reconnect, String uri) {}
+            @Override public void authPacketArrived(int reason, MqttProperties p) {}
+        });
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        client.connect(o);
+        client.subscribe(filter, 1);
+    }
+
+    public List<Received> messages() { return messages; }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) client.disconnect();
+        client.close();
+    }
+}
