@@ -23,7 +23,9 @@ import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
 import io.edgesight.sink.LatestPredictions;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +87,12 @@ public final class EdgesightApp {
         m.bind(BatchAggregationStrategy.BEAN, new BatchAggregationStrategy());
         m.bind(LatestPredictions.BEAN, new LatestPredictions());
         m.bind(Lifecycle.BEAN, lifecycle);
+        m.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport main) {
+                lifecycle.setCamelContext(main.getCamelContext());
+            }
+        });
         options.overrides().forEach(m::addOverrideProperty);
         if (options.maxFrames() > 0) m.addOverrideProperty("camel.component.camera.maxFrames", Long.toString(options.maxFrames()));
 
