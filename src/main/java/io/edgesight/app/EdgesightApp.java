@@ -114,6 +114,8 @@ public final class EdgesightApp {
             Thread drainWatcher = startDrainWatcher(m);
             try {
                 m.run();
+            } catch (Exception e) {
+                throw startupError(e);
             } finally {
                 drainWatcher.interrupt();
             }
@@ -199,6 +201,24 @@ public final class EdgesightApp {
         Map<String, String> out = new LinkedHashMap<>();
         p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
         return out;
+    }
+
+    private static final Pattern RESOURCE = Pattern.compile("resource: (file:\\S+)");
+
+    /** A start-up failure as one line: route files that do not parse name the file, line and column. */
+    static RuntimeException startupError(Exception e) {
+        UserError u = UserError.find(e);
+        if (u != null) return u;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException y) {
+                Matcher rm = RESOURCE.matcher(String.valueOf(e.getMessage()));
+                String file = rm.find() ? rm.group(1).replaceFirst("^file:", "") : "a route file";
+                String where = y.getProblemMark().map(mk -> " at line " + (mk.getLine() + 1) + ", column " + (mk.getColumn() + 1)).orElse("");
+                return new UserError("cannot parse route file " + file + where + ": " + y.getProblem()
+                        + "; fix the YAML (indentation, brackets) and start again");
+            }
+        }
+        return new UserError("edgesight could not start: " + rootMessage(e).replaceAll("\\s+", " "), e);
     }
 
     static String rootMessage(Throwable t) {
