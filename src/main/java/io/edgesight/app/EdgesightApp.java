@@ -93,6 +93,8 @@ public final class EdgesightApp {
                 lifecycle.setCamelContext(main.getCamelContext());
             }
         });
+        // camel-main's summary would print camera URLs with their credentials
+        m.configure().setAutoConfigurationLogSummary(false);
         options.overrides().forEach(m::addOverrideProperty);
         if (options.maxFrames() > 0) m.addOverrideProperty("camel.component.camera.maxFrames", Long.toString(options.maxFrames()));
 

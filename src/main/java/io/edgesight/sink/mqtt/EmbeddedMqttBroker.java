@@ -1,6 +1,7 @@
 package io.edgesight.sink.mqtt;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +50,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
      * @throws IllegalStateException if the broker cannot start or bind
      */
     public static EmbeddedMqttBroker start(String host, int port, String username, String password) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
+        if (host == null || host.isBlank() || port < 0 || port > 65535) {
+            throw new IllegalArgumentException("bad broker address " + host + ":" + port);
         }
         boolean secured = username != null;
 
@@ -65,6 +66,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                 .setMinDiskFree(-1)
                 .setThreadPoolMaxSize(8)             // defaults (30 + 5) are sized for a server, not an edge box
                 .setScheduledThreadPoolMaxSize(2)
+                .setMqttSessionScanInterval(1000)    // MQTT 5 will-delay / session expiry granularity (default 5 s)
                 // PAGE (the default) would write page files even with persistence off: drop instead.
                 // DLA/expiry names (no queues bound, so such messages are dropped) only stop Artemis from
                 // logging two WARNs (AMQ222165/AMQ222166) for every MQTT subscription.
@@ -78,9 +80,12 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                         .setAutoDeleteQueues(true)
                         .setAutoDeleteAddresses(true));
         try {
-            // Only MQTT on this port (no CORE/AMQP); few I/O threads; fast event-loop shutdown on close().
+            // Only MQTT on this port (no CORE/AMQP); few I/O threads; fast event-loop shutdown on close();
+            // MQTT 3.x persistent sessions (cleanSession=false) abandoned for 1 h are dropped instead of
+            // queueing messages forever (MQTT 5 clients state their own session expiry).
             config.addAcceptorConfiguration(ACCEPTOR, "tcp://" + bracketIpv6(host) + ":" + port
-                    + "?protocols=MQTT;nioRemotingThreads=2;quietPeriod=0;shutdownTimeout=1000");
+                    + "?protocols=MQTT;nioRemotingThreads=2;quietPeriod=0;shutdownTimeout=1000"
+                    + ";defaultMqttSessionExpiryInterval=3600");
         } catch (Exception e) {
             throw new IllegalArgumentException("bad broker address " + host + ":" + port, e);
         }
@@ -123,7 +128,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     /** {@code tcp://host:port} for clients in this process (paho / camel-paho-mqtt5 {@code brokerUrl}); a wildcard host maps to loopback. */
     public String url() {
         String h = switch (host) {
-            case "0.0.0.0", "" -> "127.0.0.1";
+            case "0.0.0.0" -> "127.0.0.1";
             case "::", "[::]" -> "[::1]";
             default -> bracketIpv6(host);
         };
@@ -144,9 +149,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true); // same as Netty: TIME_WAIT leftovers are fine, a live listener is not
             probe.bind(new InetSocketAddress(host, port));
+        } catch (BindException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + (port != 0 ? "; is another MQTT broker already running there?)" : ")"), e);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on " + host + ":" + port
-                    + " (" + e.getMessage() + "); is another MQTT broker already running there?", e);
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e + ")", e);
         }
     }
 
