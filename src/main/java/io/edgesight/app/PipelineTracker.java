@@ -20,6 +20,8 @@ public class PipelineTracker {
     private final Map<String, Counters> cameras = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
+    private final AtomicLong firstEmittedNanos = new AtomicLong();
+    private final AtomicLong lastPublishedNanos = new AtomicLong();
 
     static final class Counters {
         final LongAdder emitted = new LongAdder();
@@ -46,11 +48,13 @@ public class PipelineTracker {
     }
 
     public void frameEmitted(String camera) {
+        firstEmittedNanos.compareAndSet(0, System.nanoTime());
         of(camera).emitted.increment();
     }
 
     /** Called by the routes once a frame's prediction has gone to every output. */
     public void framePublished(String camera) {
+        lastPublishedNanos.set(System.nanoTime());
         of(camera).published.increment();
         progress();
     }
@@ -70,6 +74,17 @@ public class PipelineTracker {
         synchronized (lock) {
             lock.notifyAll();
         }
+    }
+
+    /** Seconds from the first frame read to the last frame published: what a throughput measurement divides by. */
+    public double activeSeconds() {
+        long first = firstEmittedNanos.get();
+        long last = lastPublishedNanos.get();
+        return first == 0 || last <= first ? 0 : (last - first) / 1e9;
+    }
+
+    public long totalPublished() {
+        return cameras.values().stream().mapToLong(c -> c.published.sum()).sum();
     }
 
     public long emitted(String camera) { return of(camera).emitted.sum(); }

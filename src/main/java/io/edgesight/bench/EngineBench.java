@@ -1,0 +1,88 @@
+package io.edgesight.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import io.edgesight.engine.ModelSpec;
+import io.edgesight.engine.TfEngine;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.tensorflow.Tensor;
+import org.tensorflow.TensorMemory;
+
+/**
+ * The seed's benchmark, for any SavedModel: for each batch size, warm-up runs, then timed runs with the
+ * step latency printed every 50 steps, throughput in images/s and p50/p99 latency. The bare engine, no camera
+ * and no Camel: the reference the pipeline is measured against.
+ */
+public final class EngineBench {
+
+    public record Result(String model, int batch, int runs, double imagesPerSecond, Stats latency) {}
+
+    private EngineBench() {}
+
+    public static List<Result> run(ModelSpec base, int[] batches, int warmup, int runs, PrintStream out) {
+        List<Result> results = new ArrayList<>();
+        for (int b : batches) {
+            ModelSpec spec = new ModelSpec(base.id(), base.path(), base.labels(), b, base.resize(), base.channelOrder(),
+                    base.normalize(), base.mean(), base.std(), base.output(), base.outputKind(), base.topK(),
+                    base.minScore(), base.threads());
+            try (TfEngine engine = TfEngine.load(spec); Tensor input = engine.allocateBatch(b)) {
+                fillRandom(input, engine.writer().rowBytes() * b, engine.normalization().preset().name().equals("raw"));
+                out.printf("%s batch %d: input %s, %d threads%n", spec.id(), b, engine, spec.threads());
+                for (int i = 0; i < warmup; i++) {
+                    engine.run(input, b);
+                    Progress.bar(out, "warm-up", i + 1, warmup);
+                }
+                long[] lat = new long[runs];
+                long t0 = System.nanoTime();
+                for (int i = 0; i < runs; i++) {
+                    long s = System.nanoTime();
+                    engine.run(input, b);
+                    lat[i] = System.nanoTime() - s;
+                    if (i % 50 == 0) {
+                        double recent = 0;
+                        int from = Math.max(0, i - 49);
+                        for (int k = from; k <= i; k++) recent += lat[k];
+                        Progress.clear(out);
+                        out.printf("  step %d: %.1f ms%n", i, recent / (i - from + 1) / 1e6);
+                    }
+                    Progress.bar(out, "timed", i + 1, runs);
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Result r = new Result(spec.id(), b, runs, (double) runs * b / seconds, Stats.of(lat));
+                Progress.clear(out);
+                out.printf("  throughput: %.1f images/s, p50 %.1f ms, p99 %.1f ms%n", r.imagesPerSecond(),
+                        r.latency().p50(), r.latency().p99());
+                results.add(r);
+            }
+        }
+        return results;
+    }
+
+    /** Fixed-seed random pixels in the model's input range, written straight into the tensor. */
+    private static void fillRandom(Tensor t, long bytes, boolean raw) {
+        long address = TensorMemory.address(t);
+        SplittableRandom rnd = new SplittableRandom(42);
+        if (t.dataType() == org.tensorflow.proto.DataType.DT_UINT8) {
+            byte[] data = new byte[(int) bytes];
+            for (int i = 0; i < data.length; i++) data[i] = (byte) rnd.nextInt(256);
+            try (BytePointer p = new BytePointer(data)) {
+                Pointer.memcpy(at(address), p, bytes);
+            }
+        } else {
+            float[] data = new float[(int) (bytes / 4)];
+            for (int i = 0; i < data.length; i++) data[i] = raw ? rnd.nextInt(256) : (float) rnd.nextDouble();
+            try (FloatPointer p = new FloatPointer(data)) {
+                Pointer.memcpy(at(address), p, bytes);
+            }
+        }
+    }
+
+    private static Pointer at(long addr) {
+        return new Pointer() { { this.address = addr; } };
+    }
+}
