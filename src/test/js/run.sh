@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the pinned TensorFlow.js packages (package-lock.json) once, then runs tfjs-reference.cjs with the
+# arguments given. Used by the Java tests that compare imports with TF.js.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+for tool in node npm; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is not installed (Debian: apt-get install nodejs npm)" >&2; exit 3; }
+done
+if [ ! -f "$here/node_modules/.edgesight-installed" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.edgesight-installed" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  touch "$here/node_modules/.edgesight-installed"
+fi
+exec node "$here/tfjs-reference.cjs" "$@"
