@@ -58,11 +58,13 @@ if [ -z "${EDGESIGHT:-}" ]; then
   [ -f target/edgesight.jar ] || { echo "fetch.sh: target/edgesight.jar is missing; build it first: mvn -B -DskipTests package" >&2; exit 3; }
   EDGESIGHT="java -jar target/edgesight.jar"
 fi
-# What the upstream (vladmandic/human, src/object/centernet.ts) does with this model: the frame stretched to
-# 512x512, RGB pixels 0..255 as float32, output tower_0/detections [1,100,6] = x1,y1,x2,y2 in pixels of the
-# 512x512 input, score, class index 0..79 (COCO order); class-agnostic NMS at IoU 0.4, score >= 0.2, 10 objects.
+# As the upstream uses it (vladmandic/human, src/object/centernet.ts): RGB pixels 0..255 as float32, output
+# tower_0/detections [1,100,6] = x1,y1,x2,y2 in pixels of the 512x512 input, score, class index 0..79 (COCO
+# order); class-agnostic NMS at IoU 0.4, score >= 0.2, at most 10 objects. One deliberate difference: Human
+# stretches the frame to 512x512, but the model was trained on aspect-preserved, centre-padded images
+# (mobilenetv3_centernet's Fill_img), and letterbox scores higher on real photos (docs/MODELS.md has the numbers).
 $EDGESIGHT model import "$DL/centernet.json" --out "$MODEL" --force --id detector \
   --output detections=tower_0/detections \
   --task detection --box-format xyxy-score-class --box-coordinates pixels \
-  --resize stretch --channel-order RGB --normalize raw \
+  --resize letterbox --channel-order RGB --normalize raw \
   --labels "$DIR/coco-labels.txt" --min-score 0.2 --iou-threshold 0.4 --max-detections 10

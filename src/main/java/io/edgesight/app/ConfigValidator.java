@@ -27,6 +27,10 @@ public final class ConfigValidator {
             "edgesight.models.{id}.mean", "edgesight.models.{id}.std", "edgesight.models.{id}.output",
             "edgesight.models.{id}.output-kind", "edgesight.models.{id}.top-k", "edgesight.models.{id}.min-score",
             "edgesight.models.{id}.threads",
+            // detection models (io.edgesight.predict.DetectionDecoder.Config)
+            "edgesight.models.{id}.task", "edgesight.models.{id}.box-format", "edgesight.models.{id}.box-coordinates",
+            "edgesight.models.{id}.classes", "edgesight.models.{id}.iou-threshold", "edgesight.models.{id}.nms",
+            "edgesight.models.{id}.max-detections", "edgesight.models.{id}.class-offset",
             "edgesight.cameras.{id}.url", "edgesight.cameras.{id}.loop", "edgesight.cameras.{id}.pacing",
             "edgesight.batch.timeout-ms",
             "edgesight.mqtt.broker-url", "edgesight.mqtt.prefix", "edgesight.mqtt.qos", "edgesight.mqtt.username",
