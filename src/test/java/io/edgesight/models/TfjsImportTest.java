@@ -169,10 +169,13 @@ class TfjsImportTest {
              Result res = m.function(Signature.DEFAULT_KEY).call(Map.of("x", in))) {
             ((TFloat32) res.get("out").orElseThrow()).copyTo(DataBuffers.of(got, false, false));
         }
-        // by hand: w = (-1, 1/255, 1), b = (0.5, -0.25, 1); pixel 1: (1.5, -0.2578, 4) -> prelu (1.5, -0.0516, 4);
-        // pixel 2: (-0.5, -0.2422, -2) -> prelu (-0.05, -0.0484, -0.6); matmul + (0, -0.5) -> relu
+        // by hand: w = (-1, 1/255, 1), b = (0.5, -0.25, 1), alpha = (0.1, 0.2, 0.3)
+        // pixel 1 (1, -2, 3):  (-0.5, -0.2578, 4) -> prelu (-0.05, -0.0516, 4)
+        // pixel 2 (-1, 2, -3): (1.5, -0.2422, -2) -> prelu (1.5, -0.0484, -0.6)
+        // rows x M + (0, -0.5): (3.95, 3.4484), (0.9, -1.1484) -> relu -> (3.95, 3.4484, 0.9, 0)
         assertThat(got).containsExactly(expected());
-        assertThat(got[0]).isEqualTo(5.5f);
+        assertThat(got).usingElementComparator((u, v) -> Math.abs(u - v) < 1e-4 ? 0 : 1)
+                .containsExactly(3.95f, 3.4484f, 0.9f, 0f);
     }
 
     @Test
