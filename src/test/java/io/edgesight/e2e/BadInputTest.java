@@ -38,7 +38,8 @@ class BadInputTest {
                 "--set", "edgesight.sample.video=" + EndToEndTest.VIDEO,
                 "--set", "edgesight.cameras.sample.url=" + EndToEndTest.VIDEO,
                 "--set", "edgesight.mqtt.embedded.port=" + Ports.free(),
-                "--set", "camel.server.port=" + Ports.free()));
+                "--set", "camel.server.port=" + Ports.free(),
+                "--set", "edgesight.engine.dir=target/test-engines"));
         for (String s : sets) {
             cmd.add("--set");
             cmd.add(s);
@@ -84,6 +85,22 @@ class BadInputTest {
     void batchSizeZero() throws Exception {
         assertOneClearError(edgesight("edgesight.models.sample.batch-size=0"),
                 "edgesight.models.sample.batch-size must be between 1 and 1024, got 0");
+    }
+
+    @Test
+    void tensorRtRequiredOnThisMachine() throws Exception {
+        assertOneClearError(edgesight("edgesight.engine.tensorrt=required"),
+                "edgesight.engine.tensorrt=required, but the TensorFlow Java 1.1.0 native library in this jar");
+    }
+
+    @Test
+    void unknownPrecision() throws Exception {
+        assertOneClearError(edgesight("edgesight.models.sample.precision=FP8"), "unknown precision 'FP8'");
+    }
+
+    @Test
+    void modelPathThatIsNotASavedModel(@TempDir Path tmp) throws Exception {
+        assertOneClearError(edgesight("edgesight.models.sample.path=" + tmp), "is not a SavedModel (no saved_model.pb)");
     }
 
     @Test
