@@ -98,6 +98,11 @@ public final class EdgesightApp {
         });
         // camel-main's summary would print camera URLs with their credentials
         m.configure().setAutoConfigurationLogSummary(false);
+        // one source of truth: routes' {{placeholders}} see exactly the values the engines were built with
+        for (String key : fileProperties.keySet()) {
+            String v = property(key);
+            if (key.startsWith("edgesight.") && v != null) m.addOverrideProperty(key, v);
+        }
         options.overrides().forEach(m::addOverrideProperty);
         if (options.maxFrames() > 0) m.addOverrideProperty("camel.component.camera.maxFrames", Long.toString(options.maxFrames()));
 
