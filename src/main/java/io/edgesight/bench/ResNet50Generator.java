@@ -82,8 +82,8 @@ import org.tensorflow.types.TFloat32;
  * the seed and the tensor's name (so the same seed gives the same weights for any input size and both variants
  * share every tensor they have in common). Random kernels with BN statistics of 0/1 make the residual stream
  * grow about 2x per block; instead the moving mean and variance are <i>calibrated</i>: one forward pass with BN
- * in training mode on a seeded batch of {@value #CALIBRATION_BATCH} noise images (uniform 0..255 BGR minus the
- * caffe means) at the model's input size, the batch statistics becoming the moving statistics. So every BN
+ * in training mode on a seeded batch of synthetic images at the model's input size (see
+ * {@link #calibrationImages}), the batch statistics becoming the moving statistics. So every BN
  * output is about unit variance, the way a trained network's are, and the softmax is neither NaN nor one-hot.
  * The calibration runs on one thread, so the same seed gives the same bytes on the same machine.
  *
@@ -113,7 +113,7 @@ public final class ResNet50Generator {
   /** {@code tf.keras.applications.ResNet50().count_params()}: also counts a bias per conv channel. */
   public static final long KERAS_PARAMETERS = 25_636_712L;
 
-  static final int CALIBRATION_BATCH = 2;
+  static final long CALIBRATION_PIXELS = 6L * 224 * 224;
   static final int[] BLOCKS = {3, 4, 6, 3};
   static final int[] FILTERS = {64, 128, 256, 512};
   static final double[] CAFFE_MEAN_BGR = {103.939, 116.779, 123.68};
@@ -225,9 +225,10 @@ public final class ResNet50Generator {
       long t1 = System.nanoTime();
       ConfigProto oneThread = ConfigProto.newBuilder()
           .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(1).build();
+      int batch = calibrationBatch(size);
       try (Session s = new Session(g, oneThread);
-          TFloat32 images = TFloat32.tensorOf(Shape.of(CALIBRATION_BATCH, size, size, 3),
-              DataBuffers.of(noiseImages(seed, size), true, false))) {
+          TFloat32 images = TFloat32.tensorOf(Shape.of(batch, size, size, 3),
+              DataBuffers.of(calibrationImages(seed, size, batch), true, false))) {
         Session.Runner r = s.runner().feed(net.input, images);
         for (int i = 0; i < net.params.size(); i++) r.feed(net.params.get(i).node(), feeds.get(i));
         List<String> bns = new ArrayList<>(net.bnStats.keySet());
@@ -238,10 +239,10 @@ public final class ResNet50Generator {
             values.put(bns.get(i) + "/moving_mean", bytes((TFloat32) res.get(2 * i)));
             values.put(bns.get(i) + "/moving_variance", bytes((TFloat32) res.get(2 * i + 1)));
           }
-          float[] probs = new float[CALIBRATION_BATCH * CLASSES];
+          float[] probs = new float[batch * CLASSES];
           ((TFloat32) res.get(2 * bns.size())).copyTo(DataBuffers.of(probs, false, false));
-          LOG.info("calibrated {} BatchNorm layers on {} noise images in {} ms; softmax on them: {}", bns.size(),
-              CALIBRATION_BATCH, (System.nanoTime() - t1) / 1_000_000, describe(probs, CALIBRATION_BATCH));
+          LOG.info("calibrated {} BatchNorm layers on {} images in {} ms; softmax of the first two: {}", bns.size(),
+              batch, (System.nanoTime() - t1) / 1_000_000, describe(probs, 2));
         }
       }
       for (int i = 0; i < net.params.size(); i++) { // move the weights out of the tensors, one at a time
@@ -326,12 +327,63 @@ public final class ResNet50Generator {
     return a;
   }
 
-  /** Uniform 0..255 pixel noise in BGR minus the caffe means, NHWC. */
-  static float[] noiseImages(long seed, int size) {
+  /**
+   * Images of the calibration batch: enough of them for {@value #CALIBRATION_PIXELS} pixels (6 at 224x224, so
+   * conv5's BN sees 6x7x7 = 294 values per channel; more at smaller sizes). One in three is uniform pixel noise,
+   * the others "natural-like" multi-octave value noise (1/f amplitude, random contrast and colour cast).
+   */
+  static int calibrationBatch(int size) {
+    return (int) Math.max(3, (CALIBRATION_PIXELS + (long) size * size - 1) / ((long) size * size));
+  }
+
+  /** The calibration batch, 0..255 pixels in BGR minus the caffe means, NHWC. */
+  static float[] calibrationImages(long seed, int size, int batch) {
     Random rnd = new Random(mix(seed) ^ 0x1A2B3C4DL);
-    float[] x = new float[CALIBRATION_BATCH * size * size * 3];
-    for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextInt(256) - CAFFE_MEAN_BGR[i % 3]);
+    int hw = size * size;
+    float[] x = new float[batch * hw * 3];
+    float[] v = new float[hw * 3];
+    for (int b = 0; b < batch; b++) {
+      int base = b * hw * 3;
+      if (b % 3 == 0) {
+        for (int i = 0; i < hw * 3; i++) x[base + i] = (float) (rnd.nextInt(256) - CAFFE_MEAN_BGR[i % 3]);
+        continue;
+      }
+      java.util.Arrays.fill(v, 0f);
+      for (int cell = size / 2; cell >= 2; cell /= 2) valueNoise(rnd, v, size, cell, cell);
+      double sum = 0, sq = 0;
+      for (float f : v) { sum += f; sq += f * f; }
+      double mean = sum / v.length, std = Math.sqrt(Math.max(1e-12, sq / v.length - mean * mean));
+      double contrast = 30 + 50 * rnd.nextDouble();
+      double[] cast = {rnd.nextGaussian() * 25, rnd.nextGaussian() * 25, rnd.nextGaussian() * 25};
+      for (int i = 0; i < hw * 3; i++) {
+        double px = 128 + cast[i % 3] + contrast * (v[i] - mean) / std;
+        x[base + i] = (float) (Math.max(0, Math.min(255, Math.round(px))) - CAFFE_MEAN_BGR[i % 3]);
+      }
+    }
     return x;
+  }
+
+  /** Adds a random grid of {@code cell}-pixel cells, bilinearly interpolated, with amplitude {@code amp}, to v (HWC). */
+  private static void valueNoise(Random rnd, float[] v, int size, int cell, double amp) {
+    int g = size / cell + 2;
+    float[] grid = new float[g * g * 3];
+    for (int i = 0; i < grid.length; i++) grid[i] = (float) (rnd.nextDouble() * 2 - 1);
+    for (int y = 0; y < size; y++) {
+      double fy = (double) y / cell;
+      int gy = (int) fy;
+      double ty = fy - gy;
+      for (int xx = 0; xx < size; xx++) {
+        double fx = (double) xx / cell;
+        int gx = (int) fx;
+        double tx = fx - gx;
+        for (int c = 0; c < 3; c++) {
+          double a = grid[(gy * g + gx) * 3 + c], b = grid[(gy * g + gx + 1) * 3 + c];
+          double d = grid[((gy + 1) * g + gx) * 3 + c], e = grid[((gy + 1) * g + gx + 1) * 3 + c];
+          double top = a + (b - a) * tx, bottom = d + (e - d) * tx;
+          v[(y * size + xx) * 3 + c] += (float) (amp * (top + (bottom - top) * ty));
+        }
+      }
+    }
   }
 
   /** Max probability, entropy (nats; uniform = ln 1000 = 6.91) and top class of each row. */

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code model}: make SavedModels for edgesight. Each way of making one is a subcommand. */
-@Command(name = "model", description = "Generate models.", subcommands = {ModelCommand.ResNet50.class})
+@Command(name = "model", mixinStandardHelpOptions = true, description = "Generate models.", subcommands = {ModelCommand.ResNet50.class})
 public final class ModelCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -20,7 +20,7 @@ public final class ModelCommand implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "resnet50", description = "Write a ResNet-50 benchmark model (Keras ResNet50 layers, random weights) "
+    @Command(name = "resnet50", mixinStandardHelpOptions = true, description = "Write a ResNet-50 benchmark model (Keras ResNet50 layers, random weights) "
             + "as a frozen SavedModel: input input_1 [-1,224,224,3] float32 (caffe normalisation, BGR), "
             + "output predictions [-1,1000] probabilities.")
     static final class ResNet50 implements Callable<Integer> {
