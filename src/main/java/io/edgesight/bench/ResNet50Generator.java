@@ -54,8 +54,8 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Signature {@code serving_default}: input {@code input_1} float32 [-1,224,224,3] NHWC, output
  * {@code predictions} float32 [-1,1000] (softmax probabilities). Like Keras' ResNet50 it is meant for
- * "caffe" input: BGR pixels minus the ImageNet means ({@code normalize=caffe, channel-order=BGR}); any other
- * input range still gives finite probabilities, only peakier ones.
+ * "caffe" input: BGR pixels minus the ImageNet means ({@code normalize=caffe, channel-order=BGR}); the BN
+ * statistics are calibrated for that range, other ranges (0..1, -1..1) were not tried.
  *
  * <p>Graph: ZeroPadding(3) + Conv 7x7/2 64 + BN + ReLU, ZeroPadding(1) + MaxPool 3x3/2, bottleneck stages
  * [3,4,6,3] with filters (64,256), (128,512), (256,1024), (512,2048), a 1x1 projection shortcut in the first
@@ -65,9 +65,9 @@ import org.tensorflow.types.TFloat32;
  * ({@code conv2_block1_1_conv/Conv2D}, {@code conv2_block1_1_bn/FusedBatchNormV3}, ...).
  *
  * <p>BatchNorm is <b>not</b> folded: every BN is a {@code FusedBatchNormV3} op in inference mode
- * ({@code is_training=false}, epsilon 1.001e-5) with constant gamma, beta, moving mean and moving variance, so
- * the graph is what a frozen Keras model looks like and Grappler/oneDNN/XLA do the Conv+BN fusion at load time
- * as they would for a real model. The convolutions have no bias (a conv bias in front of a BN is absorbed by the
+ * ({@code is_training=false}, epsilon 1.001e-5) with constant gamma, beta, moving mean and moving variance, as in
+ * a frozen Keras model; folding or fusing Conv+BN is left to TensorFlow at load time (Grappler's remapper does it
+ * for inference on CPU), as it would be for a real model. The convolutions have no bias (a conv bias in front of a BN is absorbed by the
  * BN's moving mean, so Keras' conv biases add parameters but no function). Hence:
  * <ul>
  *   <li>learned parameters {@value #PARAMETERS} = conv kernels 23,454,912 + BN gamma and beta 2 x 26,560 +
@@ -79,9 +79,9 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Weights: conv kernels and the dense kernel He-normal (std sqrt(2/fan_in)), BN gamma uniform in
  * [0.75,1.25], beta uniform in [-0.1,0.1], dense bias 0, each tensor from its own {@link Random} seeded with
- * the seed and the tensor's name (so the same seed gives the same weights for any input size and both variants
- * share every tensor they have in common). Random kernels with BN statistics of 0/1 make the residual stream
- * grow about 2x per block; instead the moving mean and variance are <i>calibrated</i>: one forward pass with BN
+ * the seed and the tensor's name (so the same seed gives the same learned weights for any input size and both
+ * variants). With BN statistics of 0/1, He-scaled kernels would let the residual stream grow block after block
+ * (each block adds a branch as large as its input); instead the moving mean and variance are <i>calibrated</i>: one forward pass with BN
  * in training mode on a seeded batch of synthetic images at the model's input size (see
  * {@link #calibrationImages}), the batch statistics becoming the moving statistics. So every BN
  * output is about unit variance, the way a trained network's are, and the softmax is neither NaN nor one-hot.
@@ -247,10 +247,10 @@ public final class ResNet50Generator {
       }
       for (int i = 0; i < net.params.size(); i++) { // move the weights out of the tensors, one at a time
         values.put(net.params.get(i).name(), bytes(feeds.get(i)));
-        feeds.get(i).close();
+        feeds.set(i, null).close();
       }
     } finally {
-      feeds.forEach(TFloat32::close); // closing twice is a no-op
+      for (TFloat32 t : feeds) if (t != null) t.close();
     }
   }
 
