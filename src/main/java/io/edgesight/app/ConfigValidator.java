@@ -26,7 +26,12 @@ public final class ConfigValidator {
             "edgesight.models.{id}.resize", "edgesight.models.{id}.channel-order", "edgesight.models.{id}.normalize",
             "edgesight.models.{id}.mean", "edgesight.models.{id}.std", "edgesight.models.{id}.output",
             "edgesight.models.{id}.output-kind", "edgesight.models.{id}.top-k", "edgesight.models.{id}.min-score",
-            "edgesight.models.{id}.threads",
+            "edgesight.models.{id}.threads", "edgesight.models.{id}.precision",
+            "edgesight.engine.dir", "edgesight.engine.tensorrt", "edgesight.engine.trt.max-workspace-bytes",
+            "edgesight.engine.trt.minimum-segment-size", "edgesight.engine.trt.maximum-cached-engines",
+            "edgesight.engine.trt.is-dynamic-op", "edgesight.engine.trt.allow-build-at-runtime",
+            "edgesight.engine.gpu.memory-limit-mb", "edgesight.engine.gpu.allow-growth",
+            "edgesight.engine.inter-op-threads", "edgesight.engine.xla",
             // detection models (io.edgesight.predict.DetectionDecoder.Config)
             "edgesight.models.{id}.task", "edgesight.models.{id}.box-format", "edgesight.models.{id}.box-coordinates",
             "edgesight.models.{id}.classes", "edgesight.models.{id}.iou-threshold", "edgesight.models.{id}.nms",

@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.edgesight.batch.BatchAggregationStrategy;
+import io.edgesight.engine.EngineOptions;
 import io.edgesight.engine.EngineRegistry;
 import io.edgesight.engine.ModelSpec;
 import io.edgesight.sample.SampleVideo;
@@ -45,6 +46,7 @@ public final class EdgesightApp {
     private volatile Main main;
     private volatile EmbeddedMqttBroker broker;
     private volatile PipelineTracker tracker;
+    private volatile EngineRegistry engines;
 
     public EdgesightApp(Options options) {
         this.options = options;
@@ -82,7 +84,8 @@ public final class EdgesightApp {
         m.configure().withRoutesIncludePattern("file:" + options.routes().toAbsolutePath() + "/*.yaml");
         m.configure().withName("edgesight");
         if (options.durationSeconds() > 0) m.configure().withDurationMaxSeconds((int) options.durationSeconds());
-        m.bind(EngineRegistry.BEAN, new EngineRegistry(models));
+        engines = new EngineRegistry(models, EngineOptions.from(settings));
+        m.bind(EngineRegistry.BEAN, engines);
         m.bind(PipelineTracker.BEAN, tracker);
         m.bind(BatchAggregationStrategy.BEAN, new BatchAggregationStrategy());
         m.bind(LatestPredictions.BEAN, new LatestPredictions());
@@ -95,6 +98,11 @@ public final class EdgesightApp {
         });
         // camel-main's summary would print camera URLs with their credentials
         m.configure().setAutoConfigurationLogSummary(false);
+        // one source of truth: routes' {{placeholders}} see exactly the values the engines were built with
+        for (String key : fileProperties.keySet()) {
+            String v = property(key);
+            if (key.startsWith("edgesight.") && v != null) m.addOverrideProperty(key, v);
+        }
         options.overrides().forEach(m::addOverrideProperty);
         if (options.maxFrames() > 0) m.addOverrideProperty("camel.component.camera.maxFrames", Long.toString(options.maxFrames()));
 
@@ -149,6 +157,8 @@ public final class EdgesightApp {
     }
 
     public PipelineTracker tracker() { return tracker; }
+
+    public EngineRegistry engines() { return engines; }
 
     /** Asks a running application to stop (as SIGTERM would). */
     public void stop() {

@@ -43,7 +43,10 @@ public class PipelineTracker {
         return cameras.computeIfAbsent(camera, c -> new Counters());
     }
 
+    private final Map<String, Long> startedNanos = new ConcurrentHashMap<>();
+
     public void sourceStarted(String camera) {
+        startedNanos.putIfAbsent(camera, System.nanoTime());
         of(camera).finished = false;
     }
 
@@ -86,6 +89,9 @@ public class PipelineTracker {
     public long totalPublished() {
         return cameras.values().stream().mapToLong(c -> c.published.sum()).sum();
     }
+
+    /** nanoTime at which each camera first started. */
+    public Map<String, Long> startedNanos() { return Map.copyOf(startedNanos); }
 
     public long emitted(String camera) { return of(camera).emitted.sum(); }
     public long published(String camera) { return of(camera).published.sum(); }

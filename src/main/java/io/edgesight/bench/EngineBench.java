@@ -27,9 +27,7 @@ public final class EngineBench {
     public static List<Result> run(ModelSpec base, int[] batches, int warmup, int runs, PrintStream out) {
         List<Result> results = new ArrayList<>();
         for (int b : batches) {
-            ModelSpec spec = new ModelSpec(base.id(), base.path(), base.labels(), b, base.resize(), base.channelOrder(),
-                    base.normalize(), base.mean(), base.std(), base.output(), base.outputKind(), base.topK(),
-                    base.minScore(), base.threads());
+            ModelSpec spec = base.withBatchSize(b);
             try (TfEngine engine = TfEngine.load(spec); Tensor input = engine.allocateBatch(b)) {
                 fillRandom(input, engine.writer().rowBytes() * b, engine.normalization().preset().name().equals("raw"));
                 out.printf("%s batch %d: input %s, %d threads%n", spec.id(), b, engine, spec.threads());

@@ -6,22 +6,45 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.edgesight.app.UserError;
+import io.edgesight.bench.ResNet50Generator;
 import io.edgesight.models.ModelImporter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code model import}: frozen GraphDefs and TF.js graph models to SavedModels the engine runs. */
-@Command(name = "model", description = "Bring pretrained models in.", subcommands = {ModelCommand.Import.class})
-final class ModelCommand implements Callable<Integer> {
+/** {@code model}: make SavedModels for edgesight. Each way of making one is a subcommand. */
+@Command(name = "model", mixinStandardHelpOptions = true, description = "Generate or import models.",
+        subcommands = {ModelCommand.ResNet50.class, ModelCommand.Import.class})
+public final class ModelCommand implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
         return 0;
     }
 
-    @Command(name = "import", sortOptions = false,
+    @Command(name = "resnet50", mixinStandardHelpOptions = true, description = "Write a ResNet-50 benchmark model (Keras ResNet50 layers, random weights) "
+            + "as a frozen SavedModel: input input_1 [-1,224,224,3] float32 (caffe normalisation, BGR), "
+            + "output predictions [-1,1000] probabilities.")
+    static final class ResNet50 implements Callable<Integer> {
+        @Option(names = "--out", defaultValue = "models/resnet50", description = "Model directory, replaced (default: ${DEFAULT-VALUE}).")
+        Path out;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the random weights (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--v1.5", description = "ResNet-50 v1.5: stride 2 on the 3x3 conv of a stage's first block, not on the 1x1 (Keras).")
+        boolean v15;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println("wrote " + ResNet50Generator.generate(out, seed, v15));
+            return 0;
+        }
+    }
+
+    @Command(name = "import", sortOptions = false, mixinStandardHelpOptions = true,
             description = {"Turn a frozen TensorFlow GraphDef (.pb, e.g. a TF1 Object Detection API export) or a TF.js graph "
                     + "model (model.json + weight shards; float16/uint8 quantised weights and TF.js fused ops are handled) "
                     + "into a SavedModel with a serving_default signature, and write how to use it (edgesight-model.properties) "

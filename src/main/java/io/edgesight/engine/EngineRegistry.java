@@ -17,9 +17,19 @@ public class EngineRegistry extends ServiceSupport {
 
     private final Map<String, ModelSpec> specs = new LinkedHashMap<>();
     private final Map<String, TfEngine> engines = new ConcurrentHashMap<>();
+    private final Map<String, Long> readyNanos = new ConcurrentHashMap<>();
 
+    private final EngineCache cache;
+
+    /** Engines loaded straight from the model directories, no cache (tests, tools). */
     public EngineRegistry(List<ModelSpec> models) {
+        this(models, null);
+    }
+
+    /** Engines built once into the cache of {@code options} and loaded from there. */
+    public EngineRegistry(List<ModelSpec> models, EngineOptions options) {
         models.forEach(m -> specs.put(m.id(), m));
+        this.cache = options == null ? null : new EngineCache(options);
     }
 
     public static EngineRegistry lookup(CamelContext context) {
@@ -43,13 +53,17 @@ public class EngineRegistry extends ServiceSupport {
         if (e != null) return e;
         ModelSpec spec = spec(id);
         long t0 = System.nanoTime();
-        LOG.info("engine '{}': loading {} for batch size {}", id, spec.path(), spec.batchSize());
-        e = TfEngine.load(spec);
-        long loadMs = (System.nanoTime() - t0) / 1_000_000;
+        if (cache != null) {
+            e = cache.prepare(spec).engine();
+        } else {
+            LOG.info("engine '{}': loading {} for batch size {}", id, spec.path(), spec.batchSize());
+            e = TfEngine.load(spec);
+        }
         long warmMs = e.warmUp() / 1_000_000;
-        LOG.info("engine '{}' ready: input {}, output '{}', loaded in {} ms, warm-up batch {} ms",
-                id, e, e.outputName(), loadMs, warmMs);
+        LOG.info("engine '{}' ready in {} ms: input {}, output '{}', warm-up batch {} ms",
+                id, (System.nanoTime() - t0) / 1_000_000, e, e.outputName(), warmMs);
         engines.put(id, e);
+        readyNanos.put(id, System.nanoTime());
         return e;
     }
 
@@ -61,6 +75,9 @@ public class EngineRegistry extends ServiceSupport {
     }
 
     public Map<String, ModelSpec> specs() { return specs; }
+
+    /** nanoTime at which each engine became ready (start-up ordering is observable). */
+    public Map<String, Long> readyNanos() { return Map.copyOf(readyNanos); }
 
     @Override
     protected void doStop() {

@@ -12,7 +12,7 @@ import io.edgesight.preprocess.ResizeMode;
  */
 public record ModelSpec(String id, Path path, Path labels, int batchSize, ResizeMode resize, ChannelOrder channelOrder,
                         String normalize, double[] mean, double[] std, String output, String outputKind,
-                        int topK, double minScore, int threads) {
+                        int topK, double minScore, int threads, Precision precision) {
 
     public static final String PREFIX = "edgesight.models.";
 
@@ -31,6 +31,13 @@ public record ModelSpec(String id, Path path, Path labels, int batchSize, Resize
         return new ModelSpec(id, Path.of(path), labels == null ? null : Path.of(labels), batch, resize, order, norm,
                 s.decimals(p + "mean"), s.decimals(p + "std"), s.string(p + "output", null), kind,
                 s.integer(p + "top-k", 3, 1, 1000), s.decimal(p + "min-score", 0.0),
-                s.integer(p + "threads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256));
+                s.integer(p + "threads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
+                Precision.parse(s.string(p + "precision", "FP32"), p + "precision"));
+    }
+
+    /** The same model for another batch size. */
+    public ModelSpec withBatchSize(int batch) {
+        return new ModelSpec(id, path, labels, batch, resize, channelOrder, normalize, mean, std, output, outputKind,
+                topK, minScore, threads, precision);
     }
 }

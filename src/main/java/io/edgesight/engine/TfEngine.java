@@ -64,7 +64,14 @@ public final class TfEngine implements AutoCloseable {
         this.writer = new TensorWriter(height, width, channels, spec.channelOrder(), normalization, floatInput);
     }
 
+    /** Loads the model straight from its own directory with default CPU settings (benchmarks, tests). */
     public static TfEngine load(ModelSpec spec) {
+        checkModelDir(spec);
+        return load(spec, spec.path(), TfConfig.build(spec.threads(), spec.precision(), EngineOptions.defaults(), false));
+    }
+
+    /** A user-facing error unless {@code spec.path()} looks like a SavedModel. */
+    public static void checkModelDir(ModelSpec spec) {
         String id = spec.id();
         String key = ModelSpec.PREFIX + id + ".path";
         if (!Files.isDirectory(spec.path())) {
@@ -74,15 +81,22 @@ public final class TfEngine implements AutoCloseable {
         if (!Files.isRegularFile(spec.path().resolve("saved_model.pb"))) {
             throw new EngineException("model '" + id + "': " + spec.path() + " is not a SavedModel (no saved_model.pb); check " + key);
         }
-        ConfigProto config = ConfigProto.newBuilder()
-                .setIntraOpParallelismThreads(spec.threads())
-                .setInterOpParallelismThreads(1)
-                .build();
+    }
+
+    /** Loads a SavedModel directory (the model's own or an engine's copy) with the given session config. */
+    public static TfEngine load(ModelSpec spec, java.nio.file.Path dir, ConfigProto config) {
+        String id = spec.id();
+        if (!TensorRt.available() && TensorRt.convertedModel(dir)) {
+            throw new EngineException("model '" + id + "' in " + dir + " was converted by TF-TRT (it contains "
+                    + TensorRt.TRT_OP + " nodes) and cannot run here: " + TensorRt.missingMessage()
+                    .replace(" Set edgesight.engine.tensorrt=auto to run native TensorFlow instead.", "")
+                    + " Point the model path at the original SavedModel instead.");
+        }
         SavedModelBundle bundle;
         try {
-            bundle = SavedModelBundle.loader(spec.path().toString()).withTags("serve").withConfigProto(config).load();
+            bundle = SavedModelBundle.loader(dir.toString()).withTags("serve").withConfigProto(config).load();
         } catch (RuntimeException e) {
-            throw new EngineException("model '" + id + "': TensorFlow cannot load " + spec.path() + ": " + firstLine(e.getMessage()));
+            throw new EngineException("model '" + id + "': TensorFlow cannot load " + dir + ": " + firstLine(e.getMessage()));
         }
         try {
             return inspect(spec, bundle);
@@ -193,6 +207,20 @@ public final class TfEngine implements AutoCloseable {
             }
         } finally {
             if (input != batch) input.close();
+        }
+    }
+
+    /**
+     * Runs the batch once with partition graphs returned and counts the TensorRT segments TensorFlow really
+     * executed: zero after a TF-TRT build means everything fell back to native TensorFlow.
+     */
+    public int countTrtSegments(Tensor batch) {
+        Signature.TensorDescription in = function.signature().getInputs().get(inputKey);
+        Signature.TensorDescription out = function.signature().getOutputs().get(outputKey);
+        try (Result r = bundle.session().runner().feed(in.name, batch).fetch(out.name)
+                .setOptions(org.tensorflow.proto.RunOptions.newBuilder().setOutputPartitionGraphs(true).build())
+                .runAndFetchMetadata()) {
+            return r.getMetadata().map(TensorRt::countSegments).orElse(0);
         }
     }
 

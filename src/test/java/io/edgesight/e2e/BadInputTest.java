@@ -31,6 +31,10 @@ class BadInputTest {
     record Outcome(int exit, String output) {}
 
     static Outcome edgesight(Path routes, Path config, String... sets) throws Exception {
+        return edgesight(java.util.Map.of(), routes, config, sets);
+    }
+
+    static Outcome edgesight(java.util.Map<String, String> env, Path routes, Path config, String... sets) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.edgesight.cli.EdgesightCli", "run",
@@ -38,12 +42,15 @@ class BadInputTest {
                 "--set", "edgesight.sample.video=" + EndToEndTest.VIDEO,
                 "--set", "edgesight.cameras.sample.url=" + EndToEndTest.VIDEO,
                 "--set", "edgesight.mqtt.embedded.port=" + Ports.free(),
-                "--set", "camel.server.port=" + Ports.free()));
+                "--set", "camel.server.port=" + Ports.free(),
+                "--set", "edgesight.engine.dir=target/test-engines"));
         for (String s : sets) {
             cmd.add("--set");
             cmd.add(s);
         }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
         return new Outcome(p.exitValue(), new String(out, StandardCharsets.UTF_8));
@@ -84,6 +91,28 @@ class BadInputTest {
     void batchSizeZero() throws Exception {
         assertOneClearError(edgesight("edgesight.models.sample.batch-size=0"),
                 "edgesight.models.sample.batch-size must be between 1 and 1024, got 0");
+    }
+
+    @Test
+    void environmentVariablesOverrideTheFile() throws Exception {
+        assertOneClearError(edgesight(java.util.Map.of("EDGESIGHT_MODELS_SAMPLE_BATCH_SIZE", "0"), Path.of("routes"),
+                Path.of("config/application.properties")), "edgesight.models.sample.batch-size must be between 1 and 1024, got 0");
+    }
+
+    @Test
+    void tensorRtRequiredOnThisMachine() throws Exception {
+        assertOneClearError(edgesight("edgesight.engine.tensorrt=required"),
+                "edgesight.engine.tensorrt=required, but the TensorFlow Java 1.1.0 native library in this jar");
+    }
+
+    @Test
+    void unknownPrecision() throws Exception {
+        assertOneClearError(edgesight("edgesight.models.sample.precision=FP8"), "unknown precision 'FP8'");
+    }
+
+    @Test
+    void modelPathThatIsNotASavedModel(@TempDir Path tmp) throws Exception {
+        assertOneClearError(edgesight("edgesight.models.sample.path=" + tmp), "is not a SavedModel (no saved_model.pb)");
     }
 
     @Test

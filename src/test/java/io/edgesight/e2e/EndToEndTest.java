@@ -46,6 +46,7 @@ class EndToEndTest {
         o.put("edgesight.output.dir", out.toString());
         o.put("camel.server.port", Integer.toString(httpPort));
         o.put("camel.management.port", Integer.toString(httpPort));
+        o.put("edgesight.engine.dir", "target/test-engines");
         return o;
     }
 
@@ -70,6 +71,9 @@ class EndToEndTest {
             int exit = app.run(); // returns by itself once the finite video is drained
             assertThat(exit).isZero();
             assertThat(app.tracker().published("sample")).isEqualTo(truth.size());
+            assertThat(app.engines().readyNanos().get("sample"))
+                    .as("the camera route starts only after its engine is ready")
+                    .isLessThan(app.tracker().startedNanos().get("sample"));
 
             Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> mqtt.messages().size() >= truth.size());
             List<JsonNode> payloads = new ArrayList<>();

@@ -1,0 +1,414 @@
+package io.edgesight.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.edgesight.app.UserError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.Tensor;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.TensorMemory;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * Engines built once per machine and batch size, cached as {@code <dir>/<model>-b<batch>-<precision>-<fingerprint>/}
+ * (a copy of the model plus {@code manifest.json}), loaded fast afterwards. Built in a temporary directory and
+ * renamed into place, under a lock file so two processes never build the same engine; a corrupt or mismatched
+ * engine is rebuilt, never used.
+ */
+public final class EngineCache {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineCache.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final int FORMAT = 1;
+    static final String MANIFEST = "manifest.json";
+    static final String MODEL_DIR = "saved_model";
+
+    private final EngineOptions options;
+
+    public EngineCache(EngineOptions options) {
+        this.options = options;
+    }
+
+    /** A loaded engine, where it lives, and whether this call built it. */
+    public record Prepared(TfEngine engine, Path dir, JsonNode manifest, boolean built) {}
+
+    public Prepared prepare(ModelSpec spec) {
+        TfEngine.checkModelDir(spec);
+        long t0 = System.nanoTime();
+        String id = spec.id();
+        boolean trt = TensorRt.decide(options.tensorrt(), TensorRt.available());
+        stage(id, "hashing model files", t0);
+        String modelHash = hashTree(spec.path());
+        String fingerprint = fingerprint(spec, modelHash, trt);
+        String name = sanitize(id) + "-b" + spec.batchSize() + "-" + spec.precision() + "-" + fingerprint.substring(0, 12);
+        Path root = ensureWritable(options.dir());
+        Path dir = root.resolve(name);
+        ConfigProto config = TfConfig.build(spec.threads(), spec.precision(), options, trt);
+
+        Prepared cached = tryLoad(spec, dir, fingerprint, config, t0);
+        if (cached != null) return cached;
+        try (FileChannel ch = FileChannel.open(root.resolve(name + ".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             FileLock lock = lockWithNotice(ch, id, t0)) {
+            cached = tryLoad(spec, dir, fingerprint, config, t0); // another process may have built it meanwhile
+            if (cached != null) return cached;
+            build(spec, root, dir, name, fingerprint, modelHash, config, trt, t0);
+        } catch (IOException e) {
+            throw new UserError("engine '" + id + "': cannot build in " + root.toAbsolutePath() + " (" + e.getMessage()
+                    + "); check edgesight.engine.dir");
+        }
+        Prepared p = tryLoad(spec, dir, fingerprint, config, t0);
+        if (p == null) throw new EngineException("engine '" + id + "': the engine just built in " + dir + " does not verify");
+        return new Prepared(p.engine(), p.dir(), p.manifest(), true);
+    }
+
+    private static FileLock lockWithNotice(FileChannel ch, String id, long t0) throws IOException {
+        FileLock lock = ch.tryLock();
+        if (lock != null) return lock;
+        stage(id, "another process is building this engine; waiting for it", t0);
+        return ch.lock();
+    }
+
+    /** Loads a valid cached engine, or returns null after removing an invalid one. */
+    private Prepared tryLoad(ModelSpec spec, Path dir, String fingerprint, ConfigProto config, long t0) {
+        if (!Files.isDirectory(dir)) return null;
+        String problem = verifyFiles(dir, fingerprint);
+        JsonNode manifest = null;
+        TfEngine engine = null;
+        if (problem == null) {
+            try {
+                manifest = JSON.readTree(dir.resolve(MANIFEST).toFile());
+                stage(spec.id(), "loading cached engine " + dir.getFileName(), t0);
+                engine = TfEngine.load(spec, dir.resolve(MODEL_DIR), config);
+                String digest = outputDigest(engine);
+                if (!digest.equals(manifest.path("outputDigest").asText())) {
+                    problem = "its outputs on the fixed check input differ from the manifest";
+                }
+            } catch (IOException | RuntimeException e) {
+                problem = "it does not load (" + e.getMessage() + ")";
+            }
+        }
+        if (problem != null) {
+            if (engine != null) engine.close();
+            LOG.warn("engine '{}': cached engine {} is not usable: {}; rebuilding it", spec.id(), dir.getFileName(), problem);
+            deleteTree(dir);
+            return null;
+        }
+        LOG.info("engine '{}' loaded from cache {} in {} ms (built {})", spec.id(), dir, ms(t0), manifest.path("buildTime").asText());
+        return new Prepared(engine, dir, manifest, false);
+    }
+
+    /** Null when the manifest parses, matches the spec and every file has the recorded hash. */
+    static String verifyFiles(Path dir, String fingerprint) {
+        Path m = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(m)) return "it has no manifest";
+        JsonNode manifest;
+        try {
+            manifest = JSON.readTree(m.toFile());
+        } catch (IOException e) {
+            return "its manifest is not valid JSON";
+        }
+        if (manifest == null || !fingerprint.equals(manifest.path("fingerprint").asText())) {
+            return "its manifest is for another model or spec";
+        }
+        JsonNode files = manifest.path("files");
+        if (!files.isObject() || files.isEmpty()) return "its manifest lists no files";
+        for (var it = files.fields(); it.hasNext(); ) {
+            var f = it.next();
+            Path p = dir.resolve(MODEL_DIR).resolve(f.getKey());
+            if (!Files.isRegularFile(p)) return "file " + f.getKey() + " is missing";
+            if (!f.getValue().asText().equals(sha256(p))) return "file " + f.getKey() + " has changed";
+        }
+        return null;
+    }
+
+    private void build(ModelSpec spec, Path root, Path dir, String name, String fingerprint, String modelHash,
+                       ConfigProto config, boolean trt, long t0) throws IOException {
+        String id = spec.id();
+        cleanStaleTemps(root, name);
+        Path tmp = Files.createTempDirectory(root, ".tmp-" + name + "-");
+        boolean done = false;
+        try {
+            stage(id, "building engine " + name + " (batch " + spec.batchSize() + ", " + spec.precision()
+                    + (trt ? ", TF-TRT" : ", native TensorFlow") + ")", t0);
+            Map<String, String> files = copyTree(spec.path(), tmp.resolve(MODEL_DIR));
+            Map<String, Object> manifest;
+            try (TfEngine engine = TfEngine.load(spec, tmp.resolve(MODEL_DIR), config)) {
+                stage(id, "warming up with a batch of exactly " + spec.batchSize(), t0);
+                long warm = engine.warmUp();
+                int segments = -1;
+                if (trt) {
+                    stage(id, "counting TensorRT segments", t0);
+                    try (Tensor t = checkInput(engine)) {
+                        segments = engine.countTrtSegments(t);
+                    }
+                    if (segments == 0) {
+                        String msg = "engine '" + id + "': the TF-TRT build converted no segment (no TRTEngineOp ran): the"
+                                + " model runs as native TensorFlow. Check the log for TF-TRT warnings such as out-of-memory"
+                                + " (lower edgesight.engine.trt.max-workspace-bytes) or unsupported ops.";
+                        if (options.tensorrt() == EngineOptions.TensorRtPolicy.required) throw new EngineException(msg);
+                        LOG.warn(msg);
+                    }
+                }
+                stage(id, "measuring latency and the output digest", t0);
+                long[] lat = new long[10];
+                try (Tensor t = checkInput(engine)) {
+                    for (int i = 0; i < lat.length; i++) {
+                        long s = System.nanoTime();
+                        engine.run(t, spec.batchSize());
+                        lat[i] = System.nanoTime() - s;
+                    }
+                }
+                manifest = manifest(spec, engine, name, fingerprint, modelHash, files, trt, segments, warm, lat,
+                        outputDigest(engine), ms(t0));
+            }
+            JSON.writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
+            if (Files.exists(dir)) deleteTree(dir);
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            done = true;
+            stage(id, "engine built: " + dir, t0);
+        } finally {
+            if (!done) deleteTree(tmp);
+        }
+    }
+
+    private Map<String, Object> manifest(ModelSpec spec, TfEngine e, String name, String fingerprint, String modelHash,
+                                         Map<String, String> files, boolean trt, int segments, long warmNanos,
+                                         long[] latency, String digest, long buildMillis) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.put("name", name);
+        m.put("fingerprint", fingerprint);
+        m.put("model", Map.of("id", spec.id(), "path", spec.path().toString(), "sha256", modelHash));
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("batchSize", spec.batchSize());
+        s.put("inputHeight", e.height());
+        s.put("inputWidth", e.width());
+        s.put("inputChannels", e.channels());
+        s.put("precision", spec.precision().name());
+        s.put("intraOpThreads", spec.threads());
+        m.put("spec", s);
+        m.put("tensorflow", Map.of("version", TensorFlow.version(), "platform", platform(), "tensorrtOps", TensorRt.available()));
+        m.put("device", "CPU");
+        m.put("options", optionsMap(trt));
+        m.put("tensorrt", Map.of("used", trt, "segments", segments));
+        m.put("buildTime", Instant.now().toString());
+        m.put("buildMillis", buildMillis);
+        m.put("signature", Map.of("input", e.inputName(), "output", e.outputName(), "fixedBatch", e.fixedBatch()));
+        m.put("outputDigest", digest);
+        long[] sorted = latency.clone();
+        java.util.Arrays.sort(sorted);
+        m.put("latencyMs", Map.of("warmUp", warmNanos / 1e6, "p50", sorted[sorted.length / 2] / 1e6, "runs", latency.length));
+        m.put("files", files);
+        return m;
+    }
+
+    private Map<String, Object> optionsMap(boolean trt) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("tensorrtPolicy", options.tensorrt().name());
+        o.put("interOpThreads", options.interOpThreads());
+        o.put("xla", options.xla());
+        if (trt) {
+            o.put("maxWorkspaceBytes", options.maxWorkspaceBytes());
+            o.put("minimumSegmentSize", options.minimumSegmentSize());
+            o.put("maximumCachedEngines", options.maximumCachedEngines());
+            o.put("isDynamicOp", options.dynamicOp());
+            o.put("allowBuildAtRuntime", options.allowBuildAtRuntime());
+            o.put("gpuMemoryLimitMb", options.gpuMemoryLimitMb());
+            o.put("gpuAllowGrowth", options.gpuAllowGrowth());
+        }
+        return o;
+    }
+
+    /** What decides an engine: the model bytes, the spec, the options that change the built graph, the runtime. */
+    String fingerprint(ModelSpec spec, String modelHash, boolean trt) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("format=").append(FORMAT).append('\n')
+                .append("model=").append(modelHash).append('\n')
+                .append("batch=").append(spec.batchSize()).append('\n')
+                .append("precision=").append(spec.precision()).append('\n')
+                .append("threads=").append(spec.threads()).append('\n')
+                .append("options=").append(optionsMap(trt)).append('\n')
+                .append("tensorflow=").append(TensorFlow.version()).append('\n')
+                .append("platform=").append(platform()).append('\n');
+        return sha256(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Outputs on a fixed, deterministic input, rounded so that only real differences change the digest. */
+    static String outputDigest(TfEngine engine) {
+        try (Tensor t = checkInput(engine)) {
+            float[][] rows = engine.run(t, engine.batchSize());
+            MessageDigest md = sha();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
+            for (float[] row : rows) {
+                for (float v : row) {
+                    b.clear();
+                    b.putLong(Math.round(v * 1e4));
+                    md.update(b.array());
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        }
+    }
+
+    /** A batch of the engine's shape holding a fixed gradient image, written through the real preprocessing. */
+    static Tensor checkInput(TfEngine engine) {
+        int h = engine.height(), w = engine.width();
+        Tensor t = engine.allocateBatch(engine.batchSize());
+        try (org.bytedeco.opencv.opencv_core.Mat img = new org.bytedeco.opencv.opencv_core.Mat(h, w,
+                org.bytedeco.opencv.global.opencv_core.CV_8UC3);
+             org.bytedeco.javacpp.indexer.UByteIndexer idx = img.createIndexer()) {
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                    for (int c = 0; c < 3; c++) idx.put(y, x, c, (x * 255 / Math.max(1, w - 1) + c * 85 + y) & 0xff);
+            long base = TensorMemory.address(t);
+            for (int r = 0; r < engine.batchSize(); r++) engine.writer().write(img, base + r * engine.writer().rowBytes());
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
+    public static String platform() {
+        return System.getProperty("os.name").toLowerCase() + "-" + System.getProperty("os.arch");
+    }
+
+    // ------------------------------------------------------------------ files
+
+    private static Path ensureWritable(Path root) {
+        try {
+            Files.createDirectories(root);
+            Path probe = Files.createTempFile(root, ".probe-", "");
+            Files.delete(probe);
+            return root;
+        } catch (AccessDeniedException e) {
+            throw new UserError("engine directory " + root.toAbsolutePath() + " is not writable (permission denied);"
+                    + " fix its permissions or set edgesight.engine.dir to a writable directory");
+        } catch (FileSystemException e) {
+            throw new UserError("engine directory " + root.toAbsolutePath() + " is not writable (" + e.getReason()
+                    + "); set edgesight.engine.dir to a writable directory");
+        } catch (IOException e) {
+            throw new UserError("engine directory " + root.toAbsolutePath() + " is not writable (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Builds killed half-way (kill -9) leave a .tmp directory that nothing reads; clear them. */
+    private static void cleanStaleTemps(Path root, String name) throws IOException {
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-" + name + "-")).toList()) {
+                LOG.info("removing an unfinished engine build {}", p.getFileName());
+                deleteTree(p);
+            }
+        }
+    }
+
+    static String hashTree(Path dir) {
+        MessageDigest md = sha();
+        for (Map.Entry<String, Path> f : listFiles(dir).entrySet()) {
+            md.update(f.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(HexFormat.of().parseHex(sha256(f.getValue())));
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static Map<String, Path> listFiles(Path dir) {
+        Map<String, Path> out = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.filter(Files::isRegularFile).forEach(p -> out.put(dir.relativize(p).toString().replace('\\', '/'), p));
+        } catch (IOException e) {
+            throw new UserError("cannot read model directory " + dir + ": " + e.getMessage());
+        }
+        return out;
+    }
+
+    private static Map<String, String> copyTree(Path from, Path to) throws IOException {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> f : listFiles(from).entrySet()) {
+            Path target = to.resolve(f.getKey());
+            Files.createDirectories(target.getParent());
+            Files.copy(f.getValue(), target);
+            hashes.put(f.getKey(), sha256(target));
+        }
+        return hashes;
+    }
+
+    static String sha256(Path file) {
+        MessageDigest md = sha();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+        } catch (IOException e) {
+            return "unreadable";
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    static String sha256(byte[] data) {
+        return HexFormat.of().formatHex(sha().digest(data));
+    }
+
+    private static MessageDigest sha() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void deleteTree(Path p) {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        } catch (IOException e) {
+            LOG.warn("could not remove {}: {}", p, e.getMessage());
+        }
+    }
+
+    private static String sanitize(String id) {
+        return id.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+
+    static void stage(String id, String what, long t0) {
+        LOG.info("engine '{}' [{} ms] {}", id, ms(t0), what);
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** Every engine directory under the cache root with its manifest (for `engine list`). */
+    public static List<Path> list(Path root) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) return out;
+        try (Stream<Path> s = Files.list(root)) {
+            s.filter(p -> Files.isRegularFile(p.resolve(MANIFEST))).sorted().forEach(out::add);
+        } catch (IOException e) {
+            throw new UserError("cannot list " + root + ": " + e.getMessage());
+        }
+        return out;
+    }
+
+}

@@ -1,0 +1,77 @@
+package io.edgesight.engine;
+
+import java.util.Locale;
+
+import io.edgesight.app.Settings;
+import io.edgesight.app.UserError;
+
+/**
+ * How engines are built on this machine ({@code edgesight.engine.*}): the cache directory, the TensorRT
+ * policy, the seed's TF-TRT conversion parameters, GPU memory and CPU settings. One value per deployment.
+ */
+public record EngineOptions(java.nio.file.Path dir, TensorRtPolicy tensorrt, long maxWorkspaceBytes, int minimumSegmentSize,
+                            int maximumCachedEngines, boolean dynamicOp, boolean allowBuildAtRuntime,
+                            int gpuMemoryLimitMb, boolean gpuAllowGrowth, int interOpThreads, boolean xla) {
+
+    public enum TensorRtPolicy {
+        /** Use TF-TRT when the native library has it, else warn once and run native TensorFlow. */
+        auto,
+        /** Fail start-up unless TF-TRT is available and actually converts segments. */
+        required,
+        /** Never ask for TF-TRT. */
+        off
+    }
+
+    public static final String PREFIX = "edgesight.engine.";
+
+    public static EngineOptions from(Settings s) {
+        String policy = s.string(PREFIX + "tensorrt", "auto").toLowerCase(Locale.ROOT);
+        TensorRtPolicy p;
+        try {
+            p = TensorRtPolicy.valueOf(policy);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(PREFIX + "tensorrt must be auto, required or off, got '" + policy + "'");
+        }
+        EngineOptions o = new EngineOptions(java.nio.file.Path.of(s.string(PREFIX + "dir", "engines")), p,
+                longValue(s, PREFIX + "trt.max-workspace-bytes", 1L << 30),
+                s.integer(PREFIX + "trt.minimum-segment-size", 3, 1, 10_000),
+                s.integer(PREFIX + "trt.maximum-cached-engines", 1, 1, 1_000),
+                s.bool(PREFIX + "trt.is-dynamic-op", true),
+                s.bool(PREFIX + "trt.allow-build-at-runtime", true),
+                s.integer(PREFIX + "gpu.memory-limit-mb", 2048, 0, 1 << 20),
+                s.bool(PREFIX + "gpu.allow-growth", true),
+                s.integer(PREFIX + "inter-op-threads", 1, 1, 256),
+                s.bool(PREFIX + "xla", false));
+        o.validate();
+        return o;
+    }
+
+    public static EngineOptions defaults() {
+        return new EngineOptions(java.nio.file.Path.of("engines"), TensorRtPolicy.auto, 1L << 30, 3, 1, true, true,
+                2048, true, 1, false);
+    }
+
+    /**
+     * The seed's out-of-memory pitfall: a TensorRT workspace that does not fit below the GPU memory limit makes
+     * every engine build fail and TF-TRT silently fall back to native segments.
+     */
+    public void validate() {
+        if (maxWorkspaceBytes <= 0) throw new UserError(PREFIX + "trt.max-workspace-bytes must be > 0");
+        if (gpuMemoryLimitMb > 0 && maxWorkspaceBytes >= (long) gpuMemoryLimitMb << 20) {
+            throw new UserError(PREFIX + "trt.max-workspace-bytes (" + maxWorkspaceBytes + " bytes = "
+                    + (maxWorkspaceBytes >> 20) + " MB) must be below " + PREFIX + "gpu.memory-limit-mb (" + gpuMemoryLimitMb
+                    + " MB): TensorRT could not allocate its workspace and every engine would silently fall back to"
+                    + " native TensorFlow. Lower the workspace (e.g. 1073741824 for 1 GB) or raise the limit.");
+        }
+    }
+
+    private static long longValue(Settings s, String key, long def) {
+        String v = s.string(key, null);
+        if (v == null) return def;
+        try {
+            return Long.parseLong(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new UserError(key + " must be a whole number of bytes, got '" + v + "'");
+        }
+    }
+}
