@@ -35,6 +35,7 @@ class BadInputTest {
     }
 
     static Outcome edgesight(java.util.Map<String, String> env, Path routes, Path config, String... sets) throws Exception {
+        int http = Ports.free();
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.edgesight.cli.EdgesightCli", "run",
@@ -42,7 +43,8 @@ class BadInputTest {
                 "--set", "edgesight.sample.video=" + EndToEndTest.VIDEO,
                 "--set", "edgesight.cameras.sample.url=" + EndToEndTest.VIDEO,
                 "--set", "edgesight.mqtt.embedded.port=" + Ports.free(),
-                "--set", "camel.server.port=" + Ports.free(),
+                "--set", "camel.server.port=" + http,
+                "--set", "camel.management.port=" + http,
                 "--set", "edgesight.engine.dir=target/test-engines"));
         for (String s : sets) {
             cmd.add("--set");
