@@ -117,6 +117,22 @@ class BadInputTest {
         assertOneClearError(edgesight("edgesight.models.sample.path=" + tmp), "is not a SavedModel (no saved_model.pb)");
     }
 
+    /** A directory the process may not write to: chmod for a normal user, the immutable flag for root (CI). */
+    @Test
+    void engineDirectoryWithoutWritePermission(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("engines"));
+        boolean root = "root".equals(System.getProperty("user.name"));
+        Process lock = new ProcessBuilder(root ? List.of("chattr", "+i", dir.toString()) : List.of("chmod", "555", dir.toString()))
+                .inheritIO().start();
+        assertThat(lock.waitFor()).isZero();
+        try {
+            assertOneClearError(edgesight("edgesight.engine.dir=" + dir), "engine directory " + dir + " is not writable");
+        } finally {
+            new ProcessBuilder(root ? List.of("chattr", "-i", dir.toString()) : List.of("chmod", "755", dir.toString()))
+                    .inheritIO().start().waitFor();
+        }
+    }
+
     @Test
     void missingVideo() throws Exception {
         assertOneClearError(edgesight("edgesight.cameras.sample.url=/nonexistent/video.mp4"),
