@@ -66,6 +66,7 @@ public final class EdgesightApp {
     /** Runs until the sources are drained, --duration passes, a fatal error, or SIGTERM. Returns the exit code. */
     public int run() throws Exception {
         validate();
+        SelfCheck.logOnce(); // platform, glibc, TensorFlow, GPU, TensorRT, engine: once per process
         Settings settings = new Settings(this::property);
         List<ModelSpec> models = new ArrayList<>();
         for (String id : modelIds()) models.add(ModelSpec.from(id, settings));

@@ -1,0 +1,343 @@
+package io.edgesight.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.internal.c_api.TF_DeviceList;
+import org.tensorflow.internal.c_api.TF_Graph;
+import org.tensorflow.internal.c_api.TF_Session;
+import org.tensorflow.internal.c_api.TF_SessionOptions;
+import org.tensorflow.internal.c_api.TF_Status;
+import org.tensorflow.internal.c_api.global.tensorflow;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
+import org.tensorflow.proto.OpDef;
+
+/**
+ * What this process got, printed once at start-up so a user sees it at a glance: native platform, glibc,
+ * TensorFlow version, whether a GPU is visible (device files and TensorFlow's own device list), whether the
+ * TensorFlow natives carry TF-TRT ({@code TRTEngineOp}), and so where inference will run.
+ *
+ * <p>Cheap: a directory listing of /dev, /proc/self/maps, TensorFlow's op list and one empty session to list
+ * devices. Never throws: natives that do not load (glibc too old, wrong platform) are reported, not raised.
+ */
+public final class SelfCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(SelfCheck.class);
+
+    /** TensorFlow Java 1.1.0's natives (TF 2.18) are linked against glibc 2.34 symbols. */
+    public static final String GLIBC_REQUIRED = "2.34";
+    /** The op that a TensorFlow build with TensorRT registers (TF-TRT); the stock TF Java natives lack it. */
+    public static final String TRT_OP = "TRTEngineOp";
+
+    /** Where inference will run, as far as the natives tell. */
+    public enum Engine {
+        /** TensorFlow natives loaded, no GPU device: inference on the CPU. */
+        CPU,
+        /** TensorFlow lists a GPU device, no TF-TRT ops. */
+        GPU,
+        /** TensorFlow lists a GPU device and registers TRTEngineOp. */
+        GPU_TENSORRT,
+        /** The TensorFlow natives did not load: no inference possible. */
+        UNAVAILABLE
+    }
+
+    /**
+     * The structured result.
+     *
+     * @param platform          JavaCPP platform of this JVM (linux-x86_64, linux-arm64, ...)
+     * @param osDescription     os.name, os.version, os.arch and the Java version
+     * @param nativesBundled    whether this jar carries TensorFlow natives for {@code platform}
+     * @param glibc             glibc version ("2.36"), or null when unknown or not glibc
+     * @param tensorflowVersion TensorFlow version of the natives, or null when they did not load
+     * @param tensorflowError   why the natives did not load, or null
+     * @param gpuDeviceFiles    NVIDIA device nodes found under /dev (nvidia*, nvhost-*, nvgpu)
+     * @param tensorflowDevices device types:indexes TensorFlow lists ("CPU:0", "GPU:0"); empty when unknown
+     * @param tensorRtOps       whether TensorFlow registers {@value #TRT_OP}
+     * @param engine            where inference will run
+     */
+    public record Result(String platform, String osDescription, boolean nativesBundled, String glibc,
+                         String tensorflowVersion, String tensorflowError, List<String> gpuDeviceFiles,
+                         List<String> tensorflowDevices, boolean tensorRtOps, Engine engine) {
+
+        public Result {
+            gpuDeviceFiles = List.copyOf(gpuDeviceFiles);
+            tensorflowDevices = List.copyOf(tensorflowDevices);
+        }
+
+        /** True when glibc is known and at least {@value #GLIBC_REQUIRED}. */
+        public boolean glibcSufficient() {
+            return glibc != null && compareVersions(glibc, GLIBC_REQUIRED) >= 0;
+        }
+
+        public boolean gpuInTensorFlow() {
+            return tensorflowDevices.stream().anyMatch(d -> d.startsWith("GPU"));
+        }
+
+        /** A GPU is visible when its device nodes exist or TensorFlow lists one. */
+        public boolean gpuVisible() {
+            return !gpuDeviceFiles.isEmpty() || gpuInTensorFlow();
+        }
+
+        /** What a user should know beyond the facts: each a full sentence. */
+        public List<String> notes() {
+            List<String> notes = new ArrayList<>();
+            if (!nativesBundled) {
+                notes.add("this jar has no TensorFlow natives for " + platform + "; build the jar for this platform"
+                        + (platform.endsWith("arm64") ? " (mvn -B -DskipTests -Pplatform-linux-arm64 package)" : ""));
+            }
+            if (glibc != null && !glibcSufficient()) {
+                notes.add("TensorFlow Java 1.1.0 natives need glibc >= " + GLIBC_REQUIRED + " but this system has "
+                        + glibc + " (JetPack 4 and 5 are too old; see docs/JETSON.md)");
+            }
+            if (!gpuDeviceFiles.isEmpty() && tensorflowVersion != null && !gpuInTensorFlow()) {
+                notes.add("an NVIDIA GPU is present but these TensorFlow natives are CPU-only: inference runs on the"
+                        + " CPU; GPU inference needs TensorFlow natives built with CUDA for this board (docs/JETSON.md)");
+            }
+            if (gpuInTensorFlow() && !tensorRtOps) {
+                notes.add("no TF-TRT: TensorFlow runs on the GPU without TensorRT");
+            }
+            return notes;
+        }
+
+        /** The block printed at start-up. */
+        public String format() {
+            StringBuilder b = new StringBuilder("edgesight self-check\n");
+            line(b, "platform", platform + " (" + osDescription + ")");
+            line(b, "glibc", glibc == null ? "unknown (not glibc, or not found in /proc/self/maps)"
+                    : glibc + (glibcSufficient() ? " (>= " + GLIBC_REQUIRED + " needed by TensorFlow Java: ok)"
+                    : " (TensorFlow Java needs >= " + GLIBC_REQUIRED + ": TOO OLD)"));
+            line(b, "tensorflow", tensorflowVersion != null ? tensorflowVersion + " (natives for " + platform + " loaded)"
+                    : "natives did not load: " + tensorflowError);
+            String devices = tensorflowVersion == null ? "TensorFlow devices unknown"
+                    : "TensorFlow devices: " + (tensorflowDevices.isEmpty() ? "none listed" : String.join(", ", tensorflowDevices));
+            line(b, "gpu", (gpuVisible() ? "visible" : "not visible") + " ("
+                    + (gpuDeviceFiles.isEmpty() ? "no /dev/nvidia*, /dev/nvhost-*, /dev/nvgpu" : "device files " + String.join(", ", gpuDeviceFiles))
+                    + "; " + devices + ")");
+            line(b, "tensorrt", tensorflowVersion == null ? "unknown (TensorFlow did not load)"
+                    : tensorRtOps ? "yes (" + TRT_OP + " registered)" : "no (" + TRT_OP + " not registered)");
+            line(b, "engine", switch (engine) {
+                case CPU -> "CPU (TensorFlow " + tensorflowVersion + " on the CPU)";
+                case GPU -> "GPU (TensorFlow GPU device, without TensorRT)";
+                case GPU_TENSORRT -> "GPU with TF-TRT";
+                case UNAVAILABLE -> "UNAVAILABLE (no inference: the TensorFlow natives did not load)";
+            });
+            for (String n : notes()) line(b, "note", n);
+            return b.toString().stripTrailing();
+        }
+
+        private static void line(StringBuilder b, String key, String value) {
+            b.append("  ").append(String.format(Locale.ROOT, "%-11s", key)).append(value).append('\n');
+        }
+    }
+
+    private static volatile Result logged;
+
+    private SelfCheck() {}
+
+    /** Runs the check once per JVM and logs its block; later calls return the same result without logging. */
+    public static Result logOnce() {
+        Result r = logged;
+        if (r != null) return r;
+        synchronized (SelfCheck.class) {
+            if (logged == null) {
+                logged = run();
+                LOG.info("{}", logged.format());
+            }
+            return logged;
+        }
+    }
+
+    /** Runs every check on this machine. */
+    public static Result run() {
+        String platform = Loader.getPlatform();
+        String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
+        boolean bundled = SelfCheck.class.getResource("/org/tensorflow/internal/c_api/" + platform + "/libjnitensorflow.so") != null;
+        String glibc = glibcVersion(Path.of("/proc/self/maps"));
+        List<String> gpuFiles = gpuDeviceFiles(Path.of("/dev"));
+
+        String tfVersion = null;
+        String tfError = null;
+        boolean trt = false;
+        List<String> tfDevices = List.of();
+        try {
+            tfVersion = TensorFlow.version();
+            trt = hasOp(TensorFlow.registeredOpList().getOpList(), TRT_OP);
+            tfDevices = tensorflowDevices();
+        } catch (LinkageError | RuntimeException e) {
+            if (tfVersion == null) {
+                tfError = oneLine(e);
+            } else {
+                LOG.debug("self-check: TensorFlow loaded but listing its ops or devices failed", e);
+            }
+        }
+        return new Result(platform, os, bundled, glibc, tfVersion, tfError, gpuFiles, tfDevices, trt,
+                engineOf(tfVersion != null, tfDevices, trt));
+    }
+
+    static Engine engineOf(boolean tensorflowLoaded, List<String> tfDevices, boolean trt) {
+        if (!tensorflowLoaded) return Engine.UNAVAILABLE;
+        boolean gpu = tfDevices.stream().anyMatch(d -> d.startsWith("GPU"));
+        if (!gpu) return Engine.CPU;
+        return trt ? Engine.GPU_TENSORRT : Engine.GPU;
+    }
+
+    static boolean hasOp(List<OpDef> ops, String name) {
+        for (OpDef op : ops) if (name.equals(op.getName())) return true;
+        return false;
+    }
+
+    // ------------------------------------------------------------------------------------------------ glibc
+
+    private static final Pattern LIBC_FILE = Pattern.compile("/libc-(\\d+\\.\\d+(?:\\.\\d+)?)\\.so$");
+    private static final Pattern LIBC_SO6 = Pattern.compile("/libc\\.so\\.6$");
+    private static final Pattern BANNER = Pattern.compile("GNU C Library[^\\n]*? version (\\d+\\.\\d+(?:\\.\\d+)?)");
+
+    /**
+     * The glibc this process runs on: the libc mapped in {@code maps} (/proc/self/maps). glibc before 2.34 names
+     * the file libc-2.XX.so; later ones name it libc.so.6 and carry a "GNU C Library ... version 2.XX" banner.
+     * Null when not found (musl, no /proc).
+     */
+    static String glibcVersion(Path maps) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(maps, StandardCharsets.ISO_8859_1);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        for (String line : lines) {
+            int slash = line.indexOf('/');
+            if (slash < 0) continue;
+            String path = line.substring(slash).trim();
+            Matcher m = LIBC_FILE.matcher(path);
+            if (m.find()) return m.group(1);
+            if (LIBC_SO6.matcher(path).find()) {
+                String v = glibcBanner(Path.of(path));
+                if (v != null) return v;
+            }
+        }
+        return null;
+    }
+
+    /** The version in a libc.so.6 banner ("GNU C Library (...) stable release version 2.36."); the file is about 2 MB. */
+    static String glibcBanner(Path libc) {
+        try {
+            String text = new String(Files.readAllBytes(libc), StandardCharsets.ISO_8859_1);
+            int at = text.indexOf("GNU C Library");
+            while (at >= 0) {
+                int end = text.indexOf('\0', at);
+                Matcher m = BANNER.matcher(text.substring(at, end < 0 ? Math.min(text.length(), at + 300) : end));
+                if (m.find()) return m.group(1);
+                at = text.indexOf("GNU C Library", at + 1);
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** -1, 0 or 1 comparing dotted numeric versions ("2.9" < "2.34"). */
+    static int compareVersions(String a, String b) {
+        String[] x = a.split("\\."), y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int p = i < x.length ? Integer.parseInt(x[i]) : 0;
+            int q = i < y.length ? Integer.parseInt(y[i]) : 0;
+            if (p != q) return Integer.compare(p, q);
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------------------------------------ GPU
+
+    /**
+     * NVIDIA device nodes in {@code dev}: nvidia0/nvidiactl/nvidia-uvm (discrete GPUs, and Jetson's nvidia0 on
+     * some L4T releases), nvhost-* (Jetson's GPU host1x channels), nvgpu (Orin's /dev/nvgpu/igpu0).
+     */
+    static List<String> gpuDeviceFiles(Path dev) {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dev)) {
+            s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("nvidia") || n.startsWith("nvhost-") || n.equals("nvgpu"))
+                    .sorted()
+                    .forEach(n -> found.add(dev.resolve(n).toString()));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        return found;
+    }
+
+    /**
+     * The devices an empty TensorFlow session sees, as "TYPE:index". The session asks for allow_growth so that, on
+     * a GPU build, listing devices does not reserve GPU memory (which a Jetson shares with the CPU).
+     */
+    static List<String> tensorflowDevices() {
+        byte[] config = ConfigProto.newBuilder()
+                .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true))
+                .build().toByteArray();
+        List<String> out = new ArrayList<>();
+        TF_Status status = tensorflow.TF_NewStatus();
+        TF_Graph graph = tensorflow.TF_NewGraph();
+        TF_SessionOptions opts = tensorflow.TF_NewSessionOptions();
+        TF_Session session = null;
+        TF_DeviceList list = null;
+        try (BytePointer cfg = new BytePointer(config)) {
+            tensorflow.TF_SetConfig(opts, cfg, config.length, status);
+            check(status);
+            session = tensorflow.TF_NewSession(graph, opts, status);
+            check(status);
+            list = tensorflow.TF_SessionListDevices(session, status);
+            check(status);
+            int n = tensorflow.TF_DeviceListCount(list);
+            int[] perType = new int[0];
+            List<String> types = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                BytePointer type = tensorflow.TF_DeviceListType(list, i, status);
+                check(status);
+                String t = type.getString();
+                int idx = types.indexOf(t);
+                if (idx < 0) {
+                    types.add(t);
+                    perType = java.util.Arrays.copyOf(perType, types.size());
+                    idx = types.size() - 1;
+                }
+                out.add(t + ":" + perType[idx]++);
+            }
+        } finally {
+            if (list != null) tensorflow.TF_DeleteDeviceList(list);
+            if (session != null) {
+                tensorflow.TF_CloseSession(session, status);
+                tensorflow.TF_DeleteSession(session, status);
+            }
+            tensorflow.TF_DeleteSessionOptions(opts);
+            tensorflow.TF_DeleteGraph(graph);
+            tensorflow.TF_DeleteStatus(status);
+        }
+        return out;
+    }
+
+    private static void check(TF_Status status) {
+        if (tensorflow.TF_GetCode(status) != tensorflow.TF_OK) {
+            throw new IllegalStateException(tensorflow.TF_Message(status).getString());
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable c = e;
+        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getClass().getSimpleName() + ": " + c.getMessage();
+        return m.replaceAll("\\s+", " ");
+    }
+}
