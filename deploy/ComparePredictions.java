@@ -1,0 +1,91 @@
+// Compares two edgesight JSON-lines outputs frame by frame (same seq): top-1 label must be equal, and every
+// score of a class reported in both must agree within a tolerance. Used by deploy/arm64-emulation-check.sh.
+//
+//   java -cp target/edgesight.jar deploy/ComparePredictions.java REFERENCE.jsonl CANDIDATE.jsonl FRAMES TOLERANCE
+//
+// Single-file Java program (Java 11+ source launcher); Jackson comes from the edgesight jar on the class path.
+// Exit code 0 when equal within tolerance, 1 otherwise. Prints one summary line starting with "compare:".
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+public class ComparePredictions {
+    public static void main(String[] args) throws Exception {
+        if (args.length != 4) {
+            System.err.println("usage: ComparePredictions REFERENCE.jsonl CANDIDATE.jsonl FRAMES TOLERANCE");
+            System.exit(2);
+        }
+        Map<Long, JsonNode> ref = read(Path.of(args[0]));
+        Map<Long, JsonNode> cand = read(Path.of(args[1]));
+        int frames = Integer.parseInt(args[2]);
+        double tol = Double.parseDouble(args[3]);
+
+        List<String> errors = new ArrayList<>();
+        if (ref.size() != frames) errors.add(args[0] + " has " + ref.size() + " frames, expected " + frames);
+        if (cand.size() != frames) errors.add(args[1] + " has " + cand.size() + " frames, expected " + frames);
+        if (!ref.keySet().equals(cand.keySet())) errors.add("different seqs: " + ref.keySet() + " vs " + cand.keySet());
+
+        int compared = 0, top1Agree = 0;
+        double maxTop1 = 0, maxAny = 0;
+        long maxTop1Seq = -1, maxAnySeq = -1;
+        TreeSet<String> classes = new TreeSet<>();
+        for (Map.Entry<Long, JsonNode> e : ref.entrySet()) {
+            JsonNode c = cand.get(e.getKey());
+            if (c == null) continue;
+            compared++;
+            JsonNode rp = e.getValue().path("predictions"), cp = c.path("predictions");
+            if (rp.size() == 0 || cp.size() == 0) {
+                errors.add("seq " + e.getKey() + ": no predictions");
+                continue;
+            }
+            String rl = rp.get(0).path("label").asText(), cl = cp.get(0).path("label").asText();
+            classes.add(rl);
+            if (rl.equals(cl)) {
+                top1Agree++;
+            } else {
+                errors.add("seq " + e.getKey() + ": top-1 " + rl + " vs " + cl);
+            }
+            double d1 = Math.abs(rp.get(0).path("score").asDouble() - cp.get(0).path("score").asDouble());
+            if (d1 > maxTop1) { maxTop1 = d1; maxTop1Seq = e.getKey(); }
+            for (JsonNode r : rp) {
+                for (JsonNode k : cp) {
+                    if (r.path("classId").asInt() != k.path("classId").asInt()) continue;
+                    double d = Math.abs(r.path("score").asDouble() - k.path("score").asDouble());
+                    if (d > maxAny) { maxAny = d; maxAnySeq = e.getKey(); }
+                    if (d > tol) {
+                        errors.add("seq " + e.getKey() + " class " + r.path("label").asText() + ": score "
+                                + r.path("score").asDouble() + " vs " + k.path("score").asDouble() + " (diff " + d + " > " + tol + ")");
+                    }
+                }
+            }
+        }
+        System.out.printf("compare: frames=%d top1_agree=%d/%d max_top1_score_diff=%.3e (seq %d) "
+                        + "max_any_score_diff=%.3e (seq %d) tolerance=%.1e classes=%s%n",
+                compared, top1Agree, compared, maxTop1, maxTop1Seq, maxAny, maxAnySeq, tol, classes);
+        if (!errors.isEmpty()) {
+            errors.stream().limit(20).forEach(m -> System.out.println("compare: MISMATCH " + m));
+            System.exit(1);
+        }
+    }
+
+    static Map<Long, JsonNode> read(Path file) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<Long, JsonNode> bySeq = new TreeMap<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.isBlank()) continue;
+            JsonNode n = json.readTree(line);
+            if (bySeq.put(n.path("seq").asLong(), n) != null) {
+                throw new IllegalStateException(file + ": seq " + n.path("seq").asLong() + " appears twice");
+            }
+        }
+        return bySeq;
+    }
+}

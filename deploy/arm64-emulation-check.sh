@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Proves target/edgesight-linux-arm64.jar runs: runs it on the sample under qemu user-mode emulation (arm64 Java
+# 17 from Debian's arm64 packages, unpacked into .cache/arm64-sysroot) and checks its predictions equal those of
+# the x86_64 jar, frame by frame, within a tolerance.
+#
+#   deploy/arm64-emulation-check.sh [--frames N] [--tolerance T] [--build]
+#
+#   --frames N      frames of the sample video to compare (default 48: every class of the sample appears)
+#   --tolerance T   largest allowed |score difference| for any class reported by both runs (default 1e-3)
+#   --build         build both jars first (otherwise only the missing ones are built)
+#
+# Needs: root for apt-get (qemu-user-static, unzip) unless they are installed; network to Debian's archive the
+# first time (the sysroot is kept in .cache/ and reused). Does not change the host's dpkg architectures: the arm64
+# packages are fetched with a private apt state under .cache/arm64-apt and unpacked with dpkg -x.
+# Ports: EDGESIGHT_X86_PORTS / EDGESIGHT_ARM64_PORTS as "mqtt,http" (defaults 18831,18081 and 18832,18082).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+FRAMES=48
+TOLERANCE=1e-3
+BUILD=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --frames) FRAMES=$2; shift 2 ;;
+    --tolerance) TOLERANCE=$2; shift 2 ;;
+    --build) BUILD=1; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+CACHE=$ROOT/.cache
+SYSROOT=$CACHE/arm64-sysroot
+APTDIR=$CACHE/arm64-apt
+WORK=$ROOT/target/arm64-check
+X86_JAR=$ROOT/target/edgesight.jar
+ARM_JAR=$ROOT/target/edgesight-linux-arm64.jar
+ARM_JAVA=$SYSROOT/usr/lib/jvm/java-17-openjdk-arm64/bin/java
+# What the arm64 JVM and the jar's natives need at run time (TF, FFmpeg, OpenCV, OpenBLAS, JavaCPP).
+ARM_PACKAGES=(openjdk-17-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g libva2 libva-drm2 libdrm2)
+IFS=, read -r X86_MQTT X86_HTTP <<<"${EDGESIGHT_X86_PORTS:-18831,18081}"
+IFS=, read -r ARM_MQTT ARM_HTTP <<<"${EDGESIGHT_ARM64_PORTS:-18832,18082}"
+
+say() { echo "arm64-check: $*"; }
+die() { echo "arm64-check: FAILED: $*" >&2; exit 1; }
+
+# ------------------------------------------------------------------ host tools
+export DEBIAN_FRONTEND=noninteractive
+need_host=()
+command -v qemu-aarch64-static >/dev/null || need_host+=(qemu-user-static)
+command -v unzip >/dev/null || need_host+=(unzip)
+if [ ${#need_host[@]} -gt 0 ]; then
+  say "installing ${need_host[*]} (Debian)"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_host[@]}" >/dev/null
+fi
+
+# ------------------------------------------------------------------ jars
+if [ $BUILD = 1 ] || [ ! -f "$X86_JAR" ]; then
+  say "building $X86_JAR"; mvn -B -q -DskipTests package
+fi
+if [ $BUILD = 1 ] || [ ! -f "$ARM_JAR" ]; then
+  say "building $ARM_JAR"; mvn -B -q -DskipTests -Pplatform-linux-arm64 package
+fi
+
+# Every native library in the arm64 jar must be an AArch64 ELF under a linux-arm64 folder.
+say "checking the natives in $(basename "$ARM_JAR")"
+natives=$(unzip -Z1 "$ARM_JAR" | grep -E '\.(so(\.[0-9]+)*|dll|dylib|jnilib)$' || true)
+[ -n "$natives" ] || die "no native libraries in $ARM_JAR"
+foreign=$(grep -v '/linux-arm64/' <<<"$natives" || true)
+[ -z "$foreign" ] || die "natives of another platform in $ARM_JAR: $(tr '\n' ' ' <<<"$foreign")"
+n_natives=0
+while IFS= read -r entry; do
+  # e_machine, bytes 18-19 of the ELF header: b7 00 = AArch64 (3e 00 would be x86-64)
+  machine=$(unzip -p "$ARM_JAR" "$entry" 2>/dev/null | head -c 20 | od -An -tx1 -j18 -N2 | tr -d ' \n' || true)
+  [ "$machine" = "b700" ] || die "$entry is not an AArch64 ELF (e_machine $machine)"
+  n_natives=$((n_natives + 1))
+done <<<"$natives"
+say "$n_natives native libraries, all AArch64 under linux-arm64/ (TensorFlow, FFmpeg, OpenCV, OpenBLAS, JavaCPP)"
+
+# ------------------------------------------------------------------ arm64 sysroot (Debian's arm64 Java 17)
+if [ ! -x "$ARM_JAVA" ] || [ ! -f "$SYSROOT/.packages" ]; then
+  say "fetching ${ARM_PACKAGES[*]} (arm64) into $SYSROOT"
+  rm -rf "$SYSROOT" "$APTDIR/debs"
+  mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" "$APTDIR/debs" "$SYSROOT"
+  touch "$APTDIR/status"
+  # A private apt state: the host's sources and keys, arm64 as the only architecture; the host's dpkg is untouched.
+  APT_OPTS=(-o Dir::State="$APTDIR" -o Dir::State::Lists="$APTDIR/lists" -o Dir::State::status="$APTDIR/status"
+            -o Dir::Cache="$APTDIR/cache" -o APT::Architecture=arm64 -o APT::Architectures::=arm64
+            -o Debug::NoLocking=true -o APT::Sandbox::User=root)
+  apt-get "${APT_OPTS[@]}" update -qq
+  (cd "$APTDIR/debs" && apt-get "${APT_OPTS[@]}" download -qq "${ARM_PACKAGES[@]}")
+  for deb in "$APTDIR"/debs/*.deb; do dpkg -x "$deb" "$SYSROOT"; done
+  # The JDK's conf and lib files are absolute links into /etc/java-17-openjdk; point them into the sysroot so
+  # the host's own /etc (which may have no arm64 Java) is never read.
+  while IFS= read -r link; do
+    target=$(readlink "$link")
+    ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$SYSROOT$target")" "$link"
+  done < <(find "$SYSROOT" -type l -lname '/*')
+  (cd "$APTDIR/debs" && ls -- *.deb) > "$SYSROOT/.packages"
+  rm -rf "$APTDIR/debs"
+fi
+[ -x "$ARM_JAVA" ] || die "no arm64 java in $SYSROOT"
+say "arm64 Java: $(qemu-aarch64-static -L "$SYSROOT" "$ARM_JAVA" -version 2>&1 | sed -n 2p)"
+
+# ------------------------------------------------------------------ the two runs
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in "$X86_MQTT" "$X86_HTTP" "$ARM_MQTT" "$ARM_HTTP"; do
+  port_free "$p" || die "port $p is in use; set EDGESIGHT_X86_PORTS / EDGESIGHT_ARM64_PORTS"
+done
+
+rm -rf "$WORK"; mkdir -p "$WORK"
+run_args() { # output dir, mqtt port, http port
+  echo --max-frames "$FRAMES" \
+    --set "edgesight.output.dir=$1" \
+    --set edgesight.cameras.sample.pacing=fast \
+    --set edgesight.cameras.sample.loop=false \
+    --set "edgesight.mqtt.embedded.port=$2" \
+    --set "camel.server.port=$3" --set "camel.management.port=$3"
+}
+
+# x86_64 first: it also writes the sample video (samples/generated/) that both runs then read.
+say "x86_64 run ($FRAMES frames)"
+t0=$(date +%s%N)
+# shellcheck disable=SC2046
+java -jar "$X86_JAR" $(run_args "$WORK/x86_64" "$X86_MQTT" "$X86_HTTP") >"$WORK/x86_64.log" 2>&1 \
+  || { tail -20 "$WORK/x86_64.log"; die "the x86_64 run failed (log: $WORK/x86_64.log)"; }
+t1=$(date +%s%N)
+
+say "arm64 run under qemu-aarch64-static ($FRAMES frames; about 10x slower than native)"
+# shellcheck disable=SC2046
+qemu-aarch64-static -L "$SYSROOT" "$ARM_JAVA" -Dorg.bytedeco.javacpp.cachedir="$CACHE/javacpp-arm64" \
+  -jar "$ARM_JAR" $(run_args "$WORK/arm64" "$ARM_MQTT" "$ARM_HTTP") >"$WORK/arm64.log" 2>&1 \
+  || { tail -20 "$WORK/arm64.log"; die "the arm64 run failed (log: $WORK/arm64.log)"; }
+t2=$(date +%s%N)
+
+# The arm64 process's own start-up self-check, as a user on the board would see it.
+sed -n '/edgesight self-check/,/engine /p' "$WORK/arm64.log" | sed 's/^[0-9:. ]*INFO *SelfCheck *//'
+grep -q 'platform   linux-arm64' "$WORK/arm64.log" || die "the arm64 run's self-check does not say linux-arm64"
+grep -q 'engine     CPU' "$WORK/arm64.log" || die "the arm64 run's self-check does not say engine CPU"
+
+# ------------------------------------------------------------------ compare
+compare=$(java -cp "$X86_JAR" deploy/ComparePredictions.java "$WORK/x86_64/sample.jsonl" "$WORK/arm64/sample.jsonl" \
+  "$FRAMES" "$TOLERANCE") && ok=1 || ok=0
+echo "$compare"
+x86_s=$(( (t1 - t0) / 1000000000 )); arm_s=$(( (t2 - t1) / 1000000000 ))
+jar_mb=$(( $(stat -c %s "$ARM_JAR") / 1048576 ))
+say "arm64 jar ${jar_mb} MiB; x86_64 run ${x86_s} s, arm64 run under emulation ${arm_s} s" \
+  "(JVM start and first-time native extraction included); logs and outputs in ${WORK#"$ROOT"/}"
+[ "$ok" = 1 ] || die "predictions differ (see the MISMATCH lines above)"
+say "OK: the arm64 jar's predictions equal the x86_64 jar's on $FRAMES frames (tolerance $TOLERANCE)"
+echo "arm64-check: 1 passed, 0 failed"
