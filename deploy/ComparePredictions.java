@@ -34,7 +34,7 @@ public class ComparePredictions {
         if (!ref.keySet().equals(cand.keySet())) errors.add("different seqs: " + ref.keySet() + " vs " + cand.keySet());
 
         int compared = 0, top1Agree = 0;
-        double maxTop1 = 0, maxAny = 0;
+        double maxTop1 = 0, maxAny = 0, maxGap = 0, minTop1 = 1;
         long maxTop1Seq = -1, maxAnySeq = -1;
         TreeSet<String> classes = new TreeSet<>();
         for (Map.Entry<Long, JsonNode> e : ref.entrySet()) {
@@ -53,13 +53,20 @@ public class ComparePredictions {
             } else {
                 errors.add("seq " + e.getKey() + ": top-1 " + rl + " vs " + cl);
             }
-            double d1 = Math.abs(rp.get(0).path("score").asDouble() - cp.get(0).path("score").asDouble());
+            double r1 = rp.get(0).path("score").asDouble(), c1 = cp.get(0).path("score").asDouble();
+            minTop1 = Math.min(minTop1, Math.min(r1, c1));
+            double d1 = Math.abs(r1 - c1);
             if (d1 > maxTop1) { maxTop1 = d1; maxTop1Seq = e.getKey(); }
             for (JsonNode r : rp) {
                 for (JsonNode k : cp) {
                     if (r.path("classId").asInt() != k.path("classId").asInt()) continue;
                     double d = Math.abs(r.path("score").asDouble() - k.path("score").asDouble());
                     if (d > maxAny) { maxAny = d; maxAnySeq = e.getKey(); }
+                    // log(p_k / p_top1) is the logit gap: how far the network outputs themselves moved
+                    double rs = r.path("score").asDouble(), ks = k.path("score").asDouble();
+                    if (rl.equals(cl) && rs > 0 && ks > 0 && r1 > 0 && c1 > 0) {
+                        maxGap = Math.max(maxGap, Math.abs(Math.log(rs / r1) - Math.log(ks / c1)));
+                    }
                     if (d > tol) {
                         errors.add("seq " + e.getKey() + " class " + r.path("label").asText() + ": score "
                                 + r.path("score").asDouble() + " vs " + k.path("score").asDouble() + " (diff " + d + " > " + tol + ")");
@@ -68,8 +75,9 @@ public class ComparePredictions {
             }
         }
         System.out.printf("compare: frames=%d top1_agree=%d/%d max_top1_score_diff=%.3e (seq %d) "
-                        + "max_any_score_diff=%.3e (seq %d) tolerance=%.1e classes=%s%n",
-                compared, top1Agree, compared, maxTop1, maxTop1Seq, maxAny, maxAnySeq, tol, classes);
+                        + "max_any_score_diff=%.3e (seq %d) tolerance=%.1e min_top1_score=%.6f max_logit_gap_diff=%.3f "
+                        + "classes=%s%n",
+                compared, top1Agree, compared, maxTop1, maxTop1Seq, maxAny, maxAnySeq, tol, minTop1, maxGap, classes);
         if (!errors.isEmpty()) {
             errors.stream().limit(20).forEach(m -> System.out.println("compare: MISMATCH " + m));
             System.exit(1);

@@ -15,7 +15,6 @@
 # Needs Java 17 at /usr/bin/java on the target (Debian/Ubuntu: apt-get install openjdk-17-jre-headless).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SRC=$PWD
 
 JAR=""
 PREFIX=/opt/edgesight
@@ -49,7 +48,7 @@ say() { echo "install: $*"; }
 install_file() {
   local mode=$1 src=$2 dest=$3
   mkdir -p "$(dirname "$dest")"
-  if [ -f "$dest" ] && cmp -s "$src" "$dest" && [ "$(stat -c %a "$dest")" = "$mode" ]; then return 0; fi
+  if [ -f "$dest" ] && cmp -s "$src" "$dest" && [ "$(stat -c %a "$dest")" = "${mode#0}" ]; then return 0; fi
   install -m "$mode" "$src" "$dest.tmp.$$" && mv -f "$dest.tmp.$$" "$dest"
   say "wrote ${dest#"$DESTDIR"}"
 }
@@ -89,7 +88,9 @@ EOF
 D=$DESTDIR
 install_file 0644 "$JAR" "$D$PREFIX/edgesight.jar"
 for f in samples/models/shapes/*; do install_file 0644 "$f" "$D$PREFIX/samples/models/shapes/$(basename "$f")"; done
-for f in docs/DEPLOY.md docs/JETSON.md; do [ -f "$f" ] && install_file 0644 "$f" "$D$PREFIX/$f"; done
+for f in docs/DEPLOY.md docs/JETSON.md; do
+  if [ -f "$f" ]; then install_file 0644 "$f" "$D$PREFIX/$f"; fi
+done
 install_config "$STAGE/application.properties" "$D$CONFDIR/application.properties"
 for f in routes/*.yaml; do install_config "$f" "$D$CONFDIR/routes/$(basename "$f")"; done
 install_config "$STAGE/edgesight.env" "$D$CONFDIR/edgesight.env"

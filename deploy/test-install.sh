@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Tests deploy/install.sh and config/edgesight.service without a running systemd:
+#   - systemd-analyze verify on the shipped unit and on the installed (path-rewritten) units; any message fails
+#   - install twice into a temporary root (--destdir): the second run writes nothing, the tree is byte-identical
+#   - a user's edit of the config survives a re-install (the new default goes to .dist), and a third run is a no-op
+#   - --prefix/--confdir rewrite every path in the unit and the config
+# Needs systemd-analyze (Debian package systemd) and /usr/bin/java (the unit's ExecStart must exist to verify).
+#
+#   deploy/test-install.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "install-test: ok   $*"; }
+ko() { failed=$((failed + 1)); echo "install-test: FAIL $*"; }
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+echo "not a real jar: the install test only copies it" > "$TMP/edgesight.jar"
+
+# verify UNIT: systemd-analyze verify must exit 0 and print nothing (warnings such as unknown keys are failures too).
+verify() {
+  local out
+  if out=$(systemd-analyze verify --man=no "$1" 2>&1) && [ -z "$out" ]; then ok "systemd-analyze verify $2"
+  else ko "systemd-analyze verify $2: $out"; fi
+}
+# snapshot DIR: path, mode, size and sha256 of every file, sorted.
+snapshot() {
+  (cd "$1" && find . -printf '%p %y %m %s\n' | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+}
+
+verify config/edgesight.service "config/edgesight.service"
+
+# ---------------------------------------------------------------- twice into the same root
+R=$TMP/root
+deploy/install.sh --destdir "$R" --jar "$TMP/edgesight.jar" > "$TMP/run1.log"
+snapshot "$R" > "$TMP/snap1"
+deploy/install.sh --destdir "$R" --jar "$TMP/edgesight.jar" > "$TMP/run2.log"
+snapshot "$R" > "$TMP/snap2"
+if cmp -s "$TMP/snap1" "$TMP/snap2"; then ok "second install leaves the tree byte-identical"
+else ko "second install changed the tree: $(diff "$TMP/snap1" "$TMP/snap2" | head -5)"; fi
+if grep -q 'wrote' "$TMP/run2.log"; then ko "second install wrote files: $(grep wrote "$TMP/run2.log" | tr '\n' ' ')"
+else ok "second install writes nothing"; fi
+
+for f in opt/edgesight/edgesight.jar opt/edgesight/samples/models/shapes/saved_model.pb \
+         opt/edgesight/samples/models/shapes/labels.txt etc/edgesight/application.properties \
+         etc/edgesight/routes/pipeline.yaml etc/edgesight/routes/api.yaml etc/edgesight/edgesight.env \
+         etc/systemd/system/edgesight.service usr/lib/sysusers.d/edgesight.conf; do
+  [ -f "$R/$f" ] || ko "missing /$f"
+done
+ok "every file installed (jar, sample model, config, routes, env, unit, sysusers.d)"
+verify "$R/etc/systemd/system/edgesight.service" "installed unit"
+if grep -q '^edgesight.models.sample.path = /opt/edgesight/samples/models/shapes$' "$R/etc/edgesight/application.properties"
+then ok "installed config points at the installed sample model"; else ko "installed config model path"; fi
+
+# ---------------------------------------------------------------- a user's edit survives
+sed -i 's/^edgesight.models.sample.batch-size = .*/edgesight.models.sample.batch-size = 8/' "$R/etc/edgesight/application.properties"
+deploy/install.sh --destdir "$R" --jar "$TMP/edgesight.jar" > "$TMP/run3.log"
+if grep -q '^edgesight.models.sample.batch-size = 8$' "$R/etc/edgesight/application.properties" \
+   && [ -f "$R/etc/edgesight/application.properties.dist" ]; then
+  ok "an edited config is kept; the new default goes to application.properties.dist"
+else ko "an edited config was overwritten"; fi
+snapshot "$R" > "$TMP/snap3"
+deploy/install.sh --destdir "$R" --jar "$TMP/edgesight.jar" > "$TMP/run4.log"
+snapshot "$R" > "$TMP/snap4"
+if cmp -s "$TMP/snap3" "$TMP/snap4"; then ok "re-install after an edit is idempotent too"
+else ko "re-install after an edit changed the tree"; fi
+
+# ---------------------------------------------------------------- other paths
+P=$TMP/root2
+deploy/install.sh --destdir "$P" --jar "$TMP/edgesight.jar" --prefix /srv/es --confdir /srv/es-conf >/dev/null
+unit=$P/etc/systemd/system/edgesight.service
+# shellcheck disable=SC2016 # $JAVA_OPTS is literal text of the unit
+if grep -q '^ExecStart=/usr/bin/java $JAVA_OPTS -jar /srv/es/edgesight.jar run --config /srv/es-conf/application.properties --routes /srv/es-conf/routes$' "$unit" \
+   && ! grep -Eq '/opt/edgesight|/etc/edgesight' "$unit" \
+   && grep -q '^edgesight.models.sample.path = /srv/es/samples/models/shapes$' "$P/srv/es-conf/application.properties"; then
+  ok "--prefix and --confdir rewrite the unit and the config"
+else ko "--prefix/--confdir: $(grep -E '^(ExecStart|Documentation|EnvironmentFile)' "$unit" | tr '\n' ' ')"; fi
+verify "$unit" "unit installed with --prefix/--confdir"
+
+# ---------------------------------------------------------------- the unit says what the issue asks
+u=config/edgesight.service
+for want in '^User=edgesight$' '^Restart=on-failure$' '^StandardOutput=journal$' '^WantedBy=multi-user.target$' \
+            '-Xmx768m' '--config /etc/edgesight/application.properties --routes /etc/edgesight/routes'; do
+  grep -Eq -- "$want" "$u" || ko "config/edgesight.service lacks $want"
+done
+ok "unit: unprivileged user, config and routes, restart on failure, journal, enabled at boot, JVM memory flags"
+
+echo "install-test: $passed passed, $failed failed"
+[ "$failed" = 0 ]
