@@ -4,6 +4,11 @@
 #   - install twice into a temporary root (--destdir): the second run writes nothing, the tree is byte-identical
 #   - a user's edit of the config survives a re-install (the new default goes to .dist), and a third run is a no-op
 #   - --prefix/--confdir rewrite every path in the unit and the config
+#   - with target/edgesight.jar built: the service run for real, as the unit says. A private mount namespace gets
+#     the installed files at their real paths (/opt/edgesight, /etc/edgesight over an overlay of /etc,
+#     /var/lib/edgesight and /var/cache/edgesight over an overlay of /var; the host's files are not touched), then
+#     the unit's ExecStart with the unit's JAVA_OPTS runs as user nobody in the WorkingDirectory for 24 frames.
+#     Skipped (and said so) when the jar is missing or namespaces are not allowed.
 # Needs systemd-analyze (Debian package systemd) and /usr/bin/java (the unit's ExecStart must exist to verify).
 #
 #   deploy/test-install.sh
@@ -85,6 +90,61 @@ for want in '^User=edgesight$' '^Restart=on-failure$' '^StandardOutput=journal$'
   grep -Eq -- "$want" "$u" || ko "config/edgesight.service lacks $want"
 done
 ok "unit: unprivileged user, config and routes, restart on failure, journal, enabled at boot, JVM memory flags"
+
+# ---------------------------------------------------------------- the service's own command, for real
+service_run() {
+  local jar=target/edgesight.jar S=$TMP/svc
+  if [ ! -f "$jar" ]; then echo "install-test: skip service run: $jar not built (mvn -B -DskipTests package)"; return; fi
+  if ! unshare -m true 2>/dev/null; then echo "install-test: skip service run: no mount namespaces here"; return; fi
+  deploy/install.sh --destdir "$S" --jar "$jar" >/dev/null
+  local unit=$S/etc/systemd/system/edgesight.service java_opts exec_start user workdir
+  java_opts=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$unit")
+  exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
+  user=$(sed -n 's/^User=//p' "$unit"); workdir=$(sed -n 's/^WorkingDirectory=//p' "$unit")
+  if [ -z "$java_opts" ] || [ -z "$exec_start" ] || [ "$user" != edgesight ] || [ "$workdir" != /var/lib/edgesight ]; then
+    ko "cannot read JAVA_OPTS/ExecStart/User/WorkingDirectory from the unit"; return
+  fi
+  local cmd=${exec_start/\$JAVA_OPTS/$java_opts}
+  # The sample runs at the video's pace (realtime, looping) as installed; stop after 24 frames, own ports.
+  cmd="$cmd --max-frames 24 --set edgesight.mqtt.embedded.port=18841 --set camel.server.port=18091 --set camel.management.port=18091"
+  mkdir -p "$TMP"/ov/{etc,var}/{up,work}
+  # shellcheck disable=SC2016 # expanded by the inner bash
+  unshare -m bash -euc '
+    S=$1 OV=$2 CMD=$3 OUT=$4
+    mount --make-rprivate /
+    mount -t overlay overlay -o lowerdir=/etc,upperdir=$OV/etc/up,workdir=$OV/etc/work /etc
+    mount -t overlay overlay -o lowerdir=/var,upperdir=$OV/var/up,workdir=$OV/var/work /var
+    mkdir -p /opt && mount -t tmpfs tmpfs /opt
+    cp -a "$S/opt/edgesight" /opt/ && cp -a "$S/etc/edgesight" /etc/
+    # what StateDirectory= and CacheDirectory= do: created and owned by the service user (nobody stands in)
+    mkdir -p /var/lib/edgesight /var/cache/edgesight && chown nobody:nogroup /var/lib/edgesight /var/cache/edgesight
+    cd /var/lib/edgesight
+    set +e
+    setpriv --reuid=nobody --regid=nogroup --clear-groups --no-new-privs \
+      env -i PATH=/usr/bin:/bin HOME=/nonexistent bash -c "exec $CMD" > "$OUT/service.log" 2>&1 &
+    pid=$!; peak=0
+    while kill -0 $pid 2>/dev/null; do
+      hwm=$(sed -n "s/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p" /proc/$pid/status 2>/dev/null || true)
+      [ -n "$hwm" ] && [ "$hwm" -gt "$peak" ] && peak=$hwm
+      sleep 0.5
+    done
+    wait $pid; echo $? > "$OUT/service.rc"; echo $peak > "$OUT/service.peak-kb"
+    wc -l < /var/lib/edgesight/output/sample.jsonl > "$OUT/service.lines" 2>/dev/null || echo 0 > "$OUT/service.lines"
+    ls /var/lib/edgesight/samples/generated > "$OUT/service.generated" 2>/dev/null || true
+    ls /var/cache/edgesight/javacpp > "$OUT/service.cache" 2>/dev/null || true
+  ' _ "$S" "$TMP/ov" "$cmd" "$TMP" || { ko "service run: namespace set-up failed"; return; }
+  local rc lines peak
+  cp "$TMP/service.log" target/install-test-service.log
+  rc=$(cat "$TMP/service.rc"); lines=$(cat "$TMP/service.lines"); peak=$(( $(cat "$TMP/service.peak-kb") / 1024 ))
+  if [ "$rc" = 0 ] && [ "$lines" = 24 ] && grep -q 'shapes.mp4' "$TMP/service.generated" && [ -s "$TMP/service.cache" ] \
+     && grep -q 'edgesight self-check' "$TMP/service.log"; then
+    ok "service run: the unit's ExecStart and JAVA_OPTS as nobody in /var/lib/edgesight: exit 0, 24 predictions in" \
+       "output/sample.jsonl, sample video in samples/generated, natives in /var/cache/edgesight (peak RSS ${peak} MiB)"
+  else
+    ko "service run: rc=$rc lines=$lines; log tail: $(tail -5 "$TMP/service.log" | tr '\n' ' ')"
+  fi
+}
+service_run
 
 echo "install-test: $passed passed, $failed failed"
 [ "$failed" = 0 ]
