@@ -8,6 +8,8 @@
 #   --frames N      frames of the sample video to compare (default 48: every class of the sample appears)
 #   --tolerance T   largest allowed |score difference| for any class reported by both runs (default 1e-3)
 #   --build         build both jars first (otherwise only the missing ones are built)
+#   --cpu MODEL     qemu CPU model (default max): cortex-a57 = Jetson Nano/TX2 (ARMv8.0), cortex-a72 = Raspberry Pi 4,
+#                   cortex-a76 or neoverse-n1 = ARMv8.2 like Xavier's Carmel and Orin's Cortex-A78AE
 #
 # Needs: root for apt-get (qemu-user-static, unzip) unless they are installed; network to Debian's archive the
 # first time (the sysroot is kept in .cache/ and reused). Does not change the host's dpkg architectures: the arm64
@@ -20,12 +22,14 @@ ROOT=$PWD
 FRAMES=48
 TOLERANCE=1e-3
 BUILD=0
+CPU=max
 while [ $# -gt 0 ]; do
   case "$1" in
     --frames) FRAMES=$2; shift 2 ;;
     --tolerance) TOLERANCE=$2; shift 2 ;;
     --build) BUILD=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --cpu) CPU=$2; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -128,9 +132,9 @@ java -jar "$X86_JAR" $(run_args "$WORK/x86_64" "$X86_MQTT" "$X86_HTTP") >"$WORK/
   || { tail -20 "$WORK/x86_64.log"; die "the x86_64 run failed (log: $WORK/x86_64.log)"; }
 t1=$(date +%s%N)
 
-say "arm64 run under qemu-aarch64-static ($FRAMES frames; about 10x slower than native)"
+say "arm64 run under qemu-aarch64-static -cpu $CPU ($FRAMES frames; about 10x slower than native)"
 # shellcheck disable=SC2046
-qemu-aarch64-static -L "$SYSROOT" "$ARM_JAVA" -Dorg.bytedeco.javacpp.cachedir="$CACHE/javacpp-arm64" \
+qemu-aarch64-static -cpu "$CPU" -L "$SYSROOT" "$ARM_JAVA" -Dorg.bytedeco.javacpp.cachedir="$CACHE/javacpp-arm64" \
   -jar "$ARM_JAR" $(run_args "$WORK/arm64" "$ARM_MQTT" "$ARM_HTTP") >"$WORK/arm64.log" 2>&1 \
   || { tail -20 "$WORK/arm64.log"; die "the arm64 run failed (log: $WORK/arm64.log)"; }
 t2=$(date +%s%N)
@@ -149,5 +153,5 @@ jar_mb=$(( $(stat -c %s "$ARM_JAR") / 1048576 ))
 say "arm64 jar ${jar_mb} MiB; x86_64 run ${x86_s} s, arm64 run under emulation ${arm_s} s" \
   "(JVM start and first-time native extraction included); logs and outputs in ${WORK#"$ROOT"/}"
 [ "$ok" = 1 ] || die "predictions differ (see the MISMATCH lines above)"
-say "OK: the arm64 jar's predictions equal the x86_64 jar's on $FRAMES frames (tolerance $TOLERANCE)"
+say "OK: the arm64 jar's predictions (qemu -cpu $CPU) equal the x86_64 jar's on $FRAMES frames (tolerance $TOLERANCE)"
 echo "arm64-check: 1 passed, 0 failed"

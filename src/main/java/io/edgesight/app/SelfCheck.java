@@ -37,8 +37,13 @@ import org.tensorflow.proto.OpDef;
 public final class SelfCheck {
     private static final Logger LOG = LoggerFactory.getLogger(SelfCheck.class);
 
-    /** TensorFlow Java 1.1.0's natives (TF 2.18) are linked against glibc 2.34 symbols. */
+    /** TensorFlow Java 1.1.0's JNI library (TF 2.18) is linked against glibc 2.34 symbols. */
     public static final String GLIBC_REQUIRED = "2.34";
+    /**
+     * JavaCV 1.5.13's FFmpeg, OpenCV and OpenBLAS natives are linked against glibc 2.35 symbols (readelf -V, both
+     * linux-x86_64 and linux-arm64), so the camera side needs one more release than TensorFlow.
+     */
+    public static final String GLIBC_REQUIRED_JAVACV = "2.35";
     /** The op that a TensorFlow build with TensorRT registers (TF-TRT); the stock TF Java natives lack it. */
     public static final String TRT_OP = "TRTEngineOp";
 
@@ -77,9 +82,14 @@ public final class SelfCheck {
             tensorflowDevices = List.copyOf(tensorflowDevices);
         }
 
-        /** True when glibc is known and at least {@value #GLIBC_REQUIRED}. */
+        /** True when glibc is known and at least {@value #GLIBC_REQUIRED} (TensorFlow Java). */
         public boolean glibcSufficient() {
             return glibc != null && compareVersions(glibc, GLIBC_REQUIRED) >= 0;
+        }
+
+        /** True when glibc is known and at least {@value #GLIBC_REQUIRED_JAVACV} (FFmpeg, OpenCV, OpenBLAS). */
+        public boolean glibcSufficientForJavacv() {
+            return glibc != null && compareVersions(glibc, GLIBC_REQUIRED_JAVACV) >= 0;
         }
 
         public boolean gpuInTensorFlow() {
@@ -102,6 +112,10 @@ public final class SelfCheck {
                 notes.add("TensorFlow Java 1.1.0 natives need glibc >= " + GLIBC_REQUIRED + " but this system has "
                         + glibc + " (JetPack 4 and 5 are too old; see docs/JETSON.md)");
             }
+            if (glibc != null && !glibcSufficientForJavacv()) {
+                notes.add("FFmpeg and OpenCV natives (JavaCV 1.5.13) need glibc >= " + GLIBC_REQUIRED_JAVACV
+                        + ": cameras cannot open on this system");
+            }
             if (!gpuDeviceFiles.isEmpty() && tensorflowVersion != null && !gpuInTensorFlow()) {
                 notes.add("an NVIDIA GPU is present but these TensorFlow natives are CPU-only: inference runs on the"
                         + " CPU; GPU inference needs TensorFlow natives built with CUDA for this board (docs/JETSON.md)");
@@ -117,8 +131,10 @@ public final class SelfCheck {
             StringBuilder b = new StringBuilder("edgesight self-check\n");
             line(b, "platform", platform + " (" + osDescription + ")");
             line(b, "glibc", glibc == null ? "unknown (not glibc, or not found in /proc/self/maps)"
-                    : glibc + (glibcSufficient() ? " (>= " + GLIBC_REQUIRED + " needed by TensorFlow Java: ok)"
-                    : " (TensorFlow Java needs >= " + GLIBC_REQUIRED + ": TOO OLD)"));
+                    : glibc + (glibcSufficientForJavacv() ? " (TensorFlow Java needs >= " + GLIBC_REQUIRED
+                            + ", FFmpeg/OpenCV >= " + GLIBC_REQUIRED_JAVACV + ": ok)"
+                    : " (TensorFlow Java needs >= " + GLIBC_REQUIRED + ", FFmpeg/OpenCV >= " + GLIBC_REQUIRED_JAVACV
+                            + ": TOO OLD)"));
             line(b, "tensorflow", tensorflowVersion != null ? tensorflowVersion + " (natives for " + platform + " loaded)"
                     : "natives did not load: " + tensorflowError);
             String devices = tensorflowVersion == null ? "TensorFlow devices unknown"

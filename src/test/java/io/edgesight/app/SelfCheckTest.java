@@ -36,6 +36,7 @@ class SelfCheckTest {
         assertThat(r.nativesBundled()).isTrue();
         assertThat(r.glibc()).isEqualTo(getconfGlibc());
         assertThat(r.glibcSufficient()).isTrue();
+        assertThat(r.glibcSufficientForJavacv()).isTrue();
         assertThat(r.tensorflowVersion()).isEqualTo("2.18.0");
         assertThat(r.tensorflowError()).isNull();
         assertThat(r.gpuDeviceFiles()).isEmpty();
@@ -49,7 +50,7 @@ class SelfCheckTest {
         assertThat(block.lines()).containsExactly(
                 "edgesight self-check",
                 "  platform   linux-x86_64 (" + r.osDescription() + ")",
-                "  glibc      " + r.glibc() + " (>= 2.34 needed by TensorFlow Java: ok)",
+                "  glibc      " + r.glibc() + " (TensorFlow Java needs >= 2.34, FFmpeg/OpenCV >= 2.35: ok)",
                 "  tensorflow 2.18.0 (natives for linux-x86_64 loaded)",
                 "  gpu        not visible (no /dev/nvidia*, /dev/nvhost-*, /dev/nvgpu; TensorFlow devices: CPU:0)",
                 "  tensorrt   no (TRTEngineOp not registered)",
@@ -72,12 +73,24 @@ class SelfCheckTest {
         assertThat(r.engine()).isEqualTo(SelfCheck.Engine.UNAVAILABLE);
         assertThat(r.glibcSufficient()).isFalse();
         String block = r.format();
-        assertThat(block).contains("  glibc      2.27 (TensorFlow Java needs >= 2.34: TOO OLD)");
+        assertThat(block).contains("  glibc      2.27 (TensorFlow Java needs >= 2.34, FFmpeg/OpenCV >= 2.35: TOO OLD)");
         assertThat(block).contains("  tensorflow natives did not load: UnsatisfiedLinkError");
         assertThat(block).contains("  gpu        visible (device files /dev/nvhost-ctrl-gpu, /dev/nvhost-gpu; TensorFlow devices unknown)");
         assertThat(block).contains("  tensorrt   unknown (TensorFlow did not load)");
         assertThat(block).contains("  engine     UNAVAILABLE");
         assertThat(block).contains("need glibc >= 2.34 but this system has 2.27");
+        assertThat(block).contains("FFmpeg and OpenCV natives (JavaCV 1.5.13) need glibc >= 2.35");
+    }
+
+    @Test
+    void glibc234LoadsTensorFlowButNotTheCameraNatives() {
+        // e.g. a distribution with glibc 2.34 exactly: TF Java's JNI links, JavaCV 1.5.13's FFmpeg does not.
+        SelfCheck.Result r = new SelfCheck.Result("linux-arm64", "Linux aarch64, Java 17", true, "2.34", "2.18.0", null,
+                List.of(), List.of("CPU:0"), false, SelfCheck.Engine.CPU);
+        assertThat(r.glibcSufficient()).isTrue();
+        assertThat(r.glibcSufficientForJavacv()).isFalse();
+        assertThat(r.format()).contains("  glibc      2.34 (TensorFlow Java needs >= 2.34, FFmpeg/OpenCV >= 2.35: TOO OLD)")
+                .contains("cameras cannot open on this system");
     }
 
     @Test
