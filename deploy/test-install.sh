@@ -4,10 +4,10 @@
 #   - install twice into a temporary root (--destdir): the second run writes nothing, the tree is byte-identical
 #   - a user's edit of the config survives a re-install (the new default goes to .dist), and a third run is a no-op
 #   - --prefix/--confdir rewrite every path in the unit and the config
-#   - with target/edgesight.jar built: the service run for real, as the unit says. A private mount namespace gets
-#     the installed files at their real paths (/opt/edgesight, /etc/edgesight over an overlay of /etc,
-#     /var/lib/edgesight and /var/cache/edgesight over an overlay of /var; the host's files are not touched), then
-#     the unit's ExecStart with the unit's JAVA_OPTS runs as user nobody in the WorkingDirectory for 24 frames.
+#   - with target/edgesight.jar built: the real install and the service run, as the unit says. In a private mount
+#     namespace (overlays on /etc, /var and /usr, a tmpfs on /opt: the host's files are not touched) install.sh
+#     runs for real twice (user edgesight created once, files at their real paths), then the unit's ExecStart with
+#     the unit's JAVA_OPTS runs as edgesight in the WorkingDirectory for 24 frames.
 #     Skipped (and said so) when the jar is missing or namespaces are not allowed.
 # Needs systemd-analyze (Debian package systemd) and /usr/bin/java (the unit's ExecStart must exist to verify).
 #
@@ -93,35 +93,38 @@ ok "unit: unprivileged user, config and routes, restart on failure, journal, ena
 
 # ---------------------------------------------------------------- the service's own command, for real
 service_run() {
-  local jar=target/edgesight.jar S=$TMP/svc
+  local jar=target/edgesight.jar
   if [ ! -f "$jar" ]; then echo "install-test: skip service run: $jar not built (mvn -B -DskipTests package)"; return; fi
   if ! unshare -m true 2>/dev/null; then echo "install-test: skip service run: no mount namespaces here"; return; fi
-  deploy/install.sh --destdir "$S" --jar "$jar" >/dev/null
-  local unit=$S/etc/systemd/system/edgesight.service java_opts exec_start user workdir
-  java_opts=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$unit")
-  exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
-  user=$(sed -n 's/^User=//p' "$unit"); workdir=$(sed -n 's/^WorkingDirectory=//p' "$unit")
-  if [ -z "$java_opts" ] || [ -z "$exec_start" ] || [ "$user" != edgesight ] || [ "$workdir" != /var/lib/edgesight ]; then
-    ko "cannot read JAVA_OPTS/ExecStart/User/WorkingDirectory from the unit"; return
-  fi
-  local cmd=${exec_start/\$JAVA_OPTS/$java_opts}
+  mkdir -p "$TMP"/ov/{etc,var,usr}/{up,work}
   # The sample runs at the video's pace (realtime, looping) as installed; stop after 24 frames, own ports.
-  cmd="$cmd --max-frames 24 --set edgesight.mqtt.embedded.port=18841 --set camel.server.port=18091 --set camel.management.port=18091"
-  mkdir -p "$TMP"/ov/{etc,var}/{up,work}
+  local extra="--max-frames 24 --set edgesight.mqtt.embedded.port=18841 --set camel.server.port=18091 --set camel.management.port=18091"
   # shellcheck disable=SC2016 # expanded by the inner bash
   unshare -m bash -euc '
-    S=$1 OV=$2 CMD=$3 OUT=$4
+    OV=$1 OUT=$2 JAR=$3 EXTRA=$4
     mount --make-rprivate /
-    mount -t overlay overlay -o lowerdir=/etc,upperdir=$OV/etc/up,workdir=$OV/etc/work /etc
-    mount -t overlay overlay -o lowerdir=/var,upperdir=$OV/var/up,workdir=$OV/var/work /var
+    for d in etc var usr; do
+      mount -t overlay overlay -o "lowerdir=/$d,upperdir=$OV/$d/up,workdir=$OV/$d/work" "/$d"
+    done
     mkdir -p /opt && mount -t tmpfs tmpfs /opt
-    cp -a "$S/opt/edgesight" /opt/ && cp -a "$S/etc/edgesight" /etc/
-    # what StateDirectory= and CacheDirectory= do: created and owned by the service user (nobody stands in)
-    mkdir -p /var/lib/edgesight /var/cache/edgesight && chown nobody:nogroup /var/lib/edgesight /var/cache/edgesight
-    cd /var/lib/edgesight
+    # the real install (no --destdir): files at their real paths, the edgesight user, twice
+    deploy/install.sh --jar "$JAR" --no-start > "$OUT/real1.log" 2>&1
+    deploy/install.sh --jar "$JAR" --no-start > "$OUT/real2.log" 2>&1
+    id -nG edgesight > "$OUT/groups" 2>&1 || true
+    getent passwd edgesight > "$OUT/passwd" || true
+    unit=/etc/systemd/system/edgesight.service
+    opts=$(sed -n "s/^Environment=\"JAVA_OPTS=\\(.*\\)\"\$/\\1/p" $unit)
+    exec_start=$(sed -n "s/^ExecStart=//p" $unit)
+    user=$(sed -n "s/^User=//p" $unit); workdir=$(sed -n "s/^WorkingDirectory=//p" $unit)
+    state=$(sed -n "s/^StateDirectory=//p" $unit); cache=$(sed -n "s/^CacheDirectory=//p" $unit)
+    echo "$user $workdir $state $cache" > "$OUT/unit-fields"
+    cmd="${exec_start/\$JAVA_OPTS/$opts} $EXTRA"
+    # what StateDirectory= and CacheDirectory= do: /var/lib/<name>, /var/cache/<name>, owned by User=
+    mkdir -p "/var/lib/$state" "/var/cache/$cache" && chown "$user:$user" "/var/lib/$state" "/var/cache/$cache"
+    cd "$workdir"
     set +e
-    setpriv --reuid=nobody --regid=nogroup --clear-groups --no-new-privs \
-      env -i PATH=/usr/bin:/bin HOME=/nonexistent bash -c "exec $CMD" > "$OUT/service.log" 2>&1 &
+    setpriv --reuid="$user" --regid="$user" --init-groups --no-new-privs \
+      env -i PATH=/usr/bin:/bin HOME=/nonexistent bash -c "exec $cmd" > "$OUT/service.log" 2>&1 &
     pid=$!; peak=0
     while kill -0 $pid 2>/dev/null; do
       hwm=$(sed -n "s/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p" /proc/$pid/status 2>/dev/null || true)
@@ -132,16 +135,23 @@ service_run() {
     wc -l < /var/lib/edgesight/output/sample.jsonl > "$OUT/service.lines" 2>/dev/null || echo 0 > "$OUT/service.lines"
     ls /var/lib/edgesight/samples/generated > "$OUT/service.generated" 2>/dev/null || true
     ls /var/cache/edgesight/javacpp > "$OUT/service.cache" 2>/dev/null || true
-  ' _ "$S" "$TMP/ov" "$cmd" "$TMP" || { ko "service run: namespace set-up failed"; return; }
-  local rc lines peak
+  ' _ "$TMP/ov" "$TMP" "$jar" "$extra" || { ko "service run: namespace set-up failed: $(tail -3 "$TMP/real1.log" 2>/dev/null)"; return; }
   cp "$TMP/service.log" target/install-test-service.log
-  rc=$(cat "$TMP/service.rc"); lines=$(cat "$TMP/service.lines"); peak=$(( $(cat "$TMP/service.peak-kb") / 1024 ))
-  if [ "$rc" = 0 ] && [ "$lines" = 24 ] && grep -q 'shapes.mp4' "$TMP/service.generated" && [ -s "$TMP/service.cache" ] \
-     && grep -q 'edgesight self-check' "$TMP/service.log"; then
-    ok "service run: the unit's ExecStart and JAVA_OPTS as nobody in /var/lib/edgesight: exit 0, 24 predictions in" \
-       "output/sample.jsonl, sample video in samples/generated, natives in /var/cache/edgesight (peak RSS ${peak} MiB)"
+  if grep -q 'created system user edgesight' "$TMP/real1.log" && ! grep -qE 'wrote|created' "$TMP/real2.log" \
+     && grep -qw video "$TMP/groups" && grep -q '^edgesight:.*:/var/lib/edgesight:/usr/sbin/nologin$' "$TMP/passwd"; then
+    ok "real install (private mount namespace): user edgesight (group video, no login) created once; second run changes nothing"
   else
-    ko "service run: rc=$rc lines=$lines; log tail: $(tail -5 "$TMP/service.log" | tr '\n' ' ')"
+    ko "real install: $(cat "$TMP/real1.log" "$TMP/real2.log" "$TMP/groups" "$TMP/passwd" | tr '\n' ' ')"
+  fi
+  local rc lines peak
+  rc=$(cat "$TMP/service.rc"); lines=$(cat "$TMP/service.lines"); peak=$(( $(cat "$TMP/service.peak-kb") / 1024 ))
+  if [ "$(cat "$TMP/unit-fields")" = "edgesight /var/lib/edgesight edgesight edgesight" ] && [ "$rc" = 0 ] \
+     && [ "$lines" = 24 ] && grep -q 'shapes.mp4' "$TMP/service.generated" && [ -s "$TMP/service.cache" ] \
+     && grep -q 'edgesight self-check' "$TMP/service.log"; then
+    ok "service run: the unit's ExecStart and JAVA_OPTS as edgesight in /var/lib/edgesight: exit 0, 24 predictions" \
+       "in output/sample.jsonl, sample video in samples/generated, natives in /var/cache/edgesight (peak RSS ${peak} MiB)"
+  else
+    ko "service run: fields=$(cat "$TMP/unit-fields") rc=$rc lines=$lines; log tail: $(tail -5 "$TMP/service.log" | tr '\n' ' ')"
   fi
 }
 service_run
