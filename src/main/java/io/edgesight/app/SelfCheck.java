@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.edgesight.engine.TensorRt;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
@@ -24,7 +25,6 @@ import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.internal.c_api.global.tensorflow;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;
-import org.tensorflow.proto.OpDef;
 
 /**
  * What this process got, printed once at start-up so a user sees it at a glance: native platform, glibc,
@@ -45,7 +45,7 @@ public final class SelfCheck {
      */
     public static final String GLIBC_REQUIRED_JAVACV = "2.35";
     /** The op that a TensorFlow build with TensorRT registers (TF-TRT); the stock TF Java natives lack it. */
-    public static final String TRT_OP = "TRTEngineOp";
+    public static final String TRT_OP = TensorRt.TRT_OP;
 
     /** Where inference will run, as far as the natives tell. */
     public enum Engine {
@@ -191,7 +191,7 @@ public final class SelfCheck {
         List<String> tfDevices = List.of();
         try {
             tfVersion = TensorFlow.version();
-            trt = hasOp(TensorFlow.registeredOpList().getOpList(), TRT_OP);
+            trt = TensorRt.available();
             tfDevices = tensorflowDevices();
         } catch (LinkageError | RuntimeException e) {
             if (tfVersion == null) {
@@ -209,11 +209,6 @@ public final class SelfCheck {
         boolean gpu = tfDevices.stream().anyMatch(d -> d.startsWith("GPU"));
         if (!gpu) return Engine.CPU;
         return trt ? Engine.GPU_TENSORRT : Engine.GPU;
-    }
-
-    static boolean hasOp(List<OpDef> ops, String name) {
-        for (OpDef op : ops) if (name.equals(op.getName())) return true;
-        return false;
     }
 
     // ------------------------------------------------------------------------------------------------ glibc
