@@ -1,0 +1,53 @@
+package io.edgesight.camera;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.CamelContext;
+
+/**
+ * Every camera's {@link CameraState}, bound in the registry as {@code cameraStates} (created on first use). The
+ * start-up route asks it whether any camera could start at all.
+ */
+public class CameraStates {
+    public static final String BEAN = "cameraStates";
+    private final Map<String, CameraState> states = new ConcurrentHashMap<>();
+
+    public static CameraStates lookup(CamelContext context) {
+        synchronized (context) {
+            CameraStates s = context.getRegistry().lookupByNameAndType(BEAN, CameraStates.class);
+            if (s == null) {
+                s = new CameraStates();
+                context.getRegistry().bind(BEAN, s);
+            }
+            return s;
+        }
+    }
+
+    CameraState register(String cameraId) {
+        return states.computeIfAbsent(cameraId, CameraState::new);
+    }
+
+    public Optional<CameraState> get(String cameraId) {
+        return Optional.ofNullable(states.get(cameraId));
+    }
+
+    public List<CameraState> all() {
+        return new ArrayList<>(states.values());
+    }
+
+    /** True when there is at least one camera and every one of them failed for good. */
+    public boolean allFailed() {
+        return !states.isEmpty() && states.values().stream().allMatch(CameraState::failed);
+    }
+
+    /** The error of the first failed camera (by id), for a one-line start-up error. */
+    public Optional<String> firstError() {
+        return states.values().stream().filter(CameraState::failed)
+                .sorted(java.util.Comparator.comparing(CameraState::cameraId))
+                .map(CameraState::error).filter(java.util.Objects::nonNull).findFirst();
+    }
+}
