@@ -12,8 +12,8 @@ import java.util.Locale;
 public final class GstPipelines {
     private GstPipelines() {}
 
-    /** nvvidconv flip-method -> videoflip method (the two number their rotations differently). */
-    private static final int[] VIDEOFLIP_METHOD = {0, 3, 2, 1, 4, 7, 5, 6};
+    /** nvvidconv flip-method -> videoflip video-direction (the two number their rotations differently). */
+    private static final int[] VIDEO_DIRECTION = {0, 3, 2, 1, 4, 7, 5, 6};
 
     /** True when flip method turns the picture by 90 degrees (output is height x width). */
     public static boolean rotates(int flipMethod) {
@@ -30,7 +30,7 @@ public final class GstPipelines {
         if (emulate) {
             return "videotestsrc is-live=true pattern=smpte"
                     + " ! video/x-raw,width=" + width + ",height=" + height + ",framerate=" + rate + ",format=NV12"
-                    + " ! videoconvert ! videoflip method=" + VIDEOFLIP_METHOD[flipMethod];
+                    + " ! videoconvert ! videoflip video-direction=" + VIDEO_DIRECTION[flipMethod];
         }
         return "nvarguscamerasrc sensor-id=" + sensorId
                 + " ! video/x-raw(memory:NVMM),width=" + width + ",height=" + height + ",framerate=" + rate + ",format=NV12"

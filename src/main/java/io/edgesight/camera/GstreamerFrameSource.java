@@ -50,6 +50,7 @@ public class GstreamerFrameSource implements FrameSource {
     private volatile long lastDataNanos;
     private volatile boolean firstFrame;
     private volatile String watchdogReason;
+    private Mat pending;
 
     /**
      * @param pipeline the complete pipeline, ending in raw BGR video of {@code width x height} on {@code fdsink fd=1}
@@ -81,7 +82,8 @@ public class GstreamerFrameSource implements FrameSource {
         synchronized (stderrTail) {
             stderrTail.clear();
         }
-        List<String> cmd = new ArrayList<>(List.of(gstLaunch, "-q", pipeline));
+        List<String> cmd = new ArrayList<>(List.of(gstLaunch, "-q"));
+        cmd.addAll(tokens(pipeline));
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE).start();
@@ -97,6 +99,40 @@ public class GstreamerFrameSource implements FrameSource {
         lastDataNanos = System.nanoTime();
         startWatchdog(p);
         LOG.debug("camera '{}': started GStreamer pid {}: {}", cameraId, p.pid(), describe());
+        // the first frame proves the pipeline works: a missing element or a dead camera fails the open, not a read
+        try {
+            pending = readFrame(p);
+        } catch (CameraException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * gst-launch quotes each argument it gets as one token, so the pipeline goes in as words: split on blanks
+     * outside double quotes ({@code location="a b"} stays one word, without its quotes).
+     */
+    static List<String> tokens(String pipeline) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (int i = 0; i < pipeline.length(); i++) {
+            char ch = pipeline.charAt(i);
+            if (ch == '"') {
+                quoted = !quoted;
+                any = true;
+            } else if (Character.isWhitespace(ch) && !quoted) {
+                if (any) out.add(cur.toString());
+                cur.setLength(0);
+                any = false;
+            } else {
+                cur.append(ch);
+                any = true;
+            }
+        }
+        if (any) out.add(cur.toString());
+        return out;
     }
 
     private void startStderrReader(InputStream err) {
@@ -146,8 +182,17 @@ public class GstreamerFrameSource implements FrameSource {
 
     @Override
     public Mat grab() throws CameraException {
+        Mat first = pending;
+        if (first != null) {
+            pending = null;
+            return first;
+        }
         Process p = process;
         if (p == null) throw new CameraException("camera '" + cameraId + "': GStreamer pipeline is not running");
+        return readFrame(p);
+    }
+
+    private Mat readFrame(Process p) throws CameraException {
         Mat mat = new Mat(height, width, CV_8UC3);
         ByteBuffer buf = mat.data().capacity((long) width * height * 3).asByteBuffer();
         try {
@@ -230,6 +275,9 @@ public class GstreamerFrameSource implements FrameSource {
 
     @Override
     public void close() {
+        Mat m = pending;
+        pending = null;
+        if (m != null) m.close();
         Process p = process;
         process = null;
         if (p == null) return;
