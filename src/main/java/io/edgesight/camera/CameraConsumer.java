@@ -319,7 +319,11 @@ public class CameraConsumer extends DefaultConsumer {
         ProducerTemplate p = statusProducer;
         if (p == null) return;
         try {
-            p.sendBodyAndHeader(statusUri, state.payload(), CameraConstants.CAMERA_ID, id);
+            // an exchange of this route (not an anonymous one): metrics tag it with the camera route's id
+            Exchange exchange = createExchange(false);
+            exchange.getMessage().setBody(state.payload());
+            exchange.getMessage().setHeader(CameraConstants.CAMERA_ID, id);
+            p.send(statusUri, exchange);
         } catch (Exception e) {
             LOG.debug("camera '{}': status not sent: {}", id, e.toString());
         }
@@ -330,7 +334,8 @@ public class CameraConsumer extends DefaultConsumer {
         if (registry == null) return;
         healthCheck = new CameraHealthCheck(state);
         healthCheck.setCamelContext(ctx);
-        registry.register(healthCheck);
+        registry.getCheck(healthCheck.getId()).ifPresent(registry::unregister); // a restarted route replaces its check
+        if (!registry.register(healthCheck)) LOG.warn("camera '{}': health check {} not registered", id, healthCheck.getId());
     }
 
     private void registerMetrics(CamelContext ctx) {

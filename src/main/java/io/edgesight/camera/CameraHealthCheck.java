@@ -5,12 +5,12 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-/** Camel health check {@code camera-<id>}: DOWN while the camera is offline or reconnecting. */
+/** Camel health check {@code camera:<id>}: DOWN while the camera is offline or reconnecting. */
 public class CameraHealthCheck extends AbstractHealthCheck {
     private final CameraState state;
 
     public CameraHealthCheck(CameraState state) {
-        super("camera", "camera-" + state.cameraId());
+        super("camera", "camera:" + state.cameraId());
         this.state = state;
     }
 

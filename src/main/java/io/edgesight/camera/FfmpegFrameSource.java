@@ -87,7 +87,7 @@ public class FfmpegFrameSource implements FrameSource {
         } catch (Exception | UnsatisfiedLinkError e) {
             closeQuietly(g);
             throw new CameraException("camera '" + cameraId + "': cannot open " + describe() + " ("
-                    + SecretMasker.mask(rootMessage(e)) + "); " + hint());
+                    + SecretMasker.mask(openError(e)) + "); " + hint());
         }
         if (g.getImageWidth() <= 0 || g.getImageHeight() <= 0) {
             closeQuietly(g);
@@ -155,6 +155,29 @@ public class FfmpegFrameSource implements FrameSource {
         } catch (Exception ignored) {
             // closing a broken stream has nothing useful to report
         }
+    }
+
+    private static final java.util.regex.Pattern AV_ERROR = java.util.regex.Pattern.compile("error (-\\d+)");
+
+    /** JavaCV says "avformat_open_input() error -111: Could not open input ..."; FFmpeg's own words are clearer. */
+    static String openError(Throwable e) {
+        String m = rootMessage(e);
+        java.util.regex.Matcher am = AV_ERROR.matcher(m);
+        if (am.find()) {
+            try {
+                int code = Integer.parseInt(am.group(1));
+                byte[] buf = new byte[256];
+                if (avutil.av_strerror(code, buf, buf.length) == 0) {
+                    int n = 0;
+                    while (n < buf.length && buf[n] != 0) n++;
+                    String text = new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8).trim();
+                    if (!text.isEmpty()) return text;
+                }
+            } catch (NumberFormatException ignored) {
+                // keep JavaCV's message
+            }
+        }
+        return m;
     }
 
     static String rootMessage(Throwable e) {
