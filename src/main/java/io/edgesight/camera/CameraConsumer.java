@@ -44,6 +44,7 @@ public class CameraConsumer extends DefaultConsumer {
     private CameraHealthCheck healthCheck;
     private final List<Meter> meters = new ArrayList<>();
     private MeterRegistry meterRegistry;
+    private java.util.concurrent.locks.ReentrantLock turns;
 
     public CameraConsumer(CameraEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -59,7 +60,10 @@ public class CameraConsumer extends DefaultConsumer {
         super.doStart();
         CamelContext ctx = getEndpoint().getCamelContext();
         tracker = PipelineTracker.lookup(ctx);
-        state = CameraStates.lookup(ctx).register(id);
+        CameraStates states = CameraStates.lookup(ctx);
+        state = states.register(id);
+        String group = endpoint.getFairGroup();
+        turns = group == null || group.isBlank() || group.equals("none") ? null : states.turns(group);
         state.failed(false);
         state.finished(false);
         state.set(CameraStatus.offline, "starting", null);
@@ -269,7 +273,17 @@ public class CameraConsumer extends DefaultConsumer {
                     f.close(); // stopping: live frames still waiting are not worth finishing
                     continue;
                 }
-                emit(f);
+                if (turns != null) {
+                    // wait for this camera's turn: the fair lock lets cameras in in the order their frames arrived
+                    turns.lockInterruptibly();
+                    try {
+                        emit(f);
+                    } finally {
+                        turns.unlock();
+                    }
+                } else {
+                    emit(f);
+                }
                 emitted++;
             }
         } catch (InterruptedException e) {

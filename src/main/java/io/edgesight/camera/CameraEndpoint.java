@@ -89,6 +89,9 @@ public class CameraEndpoint extends DefaultEndpoint {
     private int flipMethod;
     @UriParam(defaultValue = "false", description = "CSI: run the same pipeline with videotestsrc and videoflip instead of nvarguscamerasrc and nvvidconv (no Jetson needed)")
     private boolean csiEmulation;
+    @UriParam(defaultValue = "default", description = "Cameras of one fair group take turns entering their routes, so a fast"
+            + " camera cannot starve a slow one when they share a batcher; give cameras that feed different models different groups; none = no turns")
+    private String fairGroup = "default";
     @UriParam(defaultValue = "gst-launch-1.0", description = "The gst-launch-1.0 program for csi:// and gst: cameras")
     private String gstLaunch = "gst-launch-1.0";
 
@@ -297,6 +300,8 @@ public class CameraEndpoint extends DefaultEndpoint {
     public void setFlipMethod(int flipMethod) { this.flipMethod = flipMethod; }
     public boolean isCsiEmulation() { return csiEmulation; }
     public void setCsiEmulation(boolean csiEmulation) { this.csiEmulation = csiEmulation; }
+    public String getFairGroup() { return fairGroup; }
+    public void setFairGroup(String fairGroup) { this.fairGroup = fairGroup; }
     public String getGstLaunch() { return gstLaunch; }
     public void setGstLaunch(String gstLaunch) { this.gstLaunch = gstLaunch; }
 }

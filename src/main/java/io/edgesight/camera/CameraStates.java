@@ -15,6 +15,7 @@ import org.apache.camel.CamelContext;
 public class CameraStates {
     public static final String BEAN = "cameraStates";
     private final Map<String, CameraState> states = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.locks.ReentrantLock> turns = new ConcurrentHashMap<>();
 
     public static CameraStates lookup(CamelContext context) {
         synchronized (context) {
@@ -29,6 +30,14 @@ public class CameraStates {
 
     CameraState register(String cameraId) {
         return states.computeIfAbsent(cameraId, CameraState::new);
+    }
+
+    /**
+     * The turn lock of a fair group: cameras of one group enter their routes one at a time in arrival order
+     * (a fair lock), so when the engine holds them back every camera with a frame ready gets the next free place.
+     */
+    java.util.concurrent.locks.ReentrantLock turns(String group) {
+        return turns.computeIfAbsent(group, g -> new java.util.concurrent.locks.ReentrantLock(true));
     }
 
     public Optional<CameraState> get(String cameraId) {
