@@ -234,13 +234,10 @@ public class CameraConsumer extends DefaultConsumer {
             publish();
         } finally {
             s.close();
+            // the end of a finite source (or maxFrames) is published by the pipeline thread once every frame went
+            // in; a stop is published by doStop
+            if (!state.failed()) state.finished(running);
             handoff.close();
-            if (!state.failed()) {
-                boolean ended = running;
-                state.finished(ended);
-                state.set(CameraStatus.offline, ended ? "finished" : "stopped", null);
-                if (ended) publish(); // on stop, doStop publishes once the threads are gone
-            }
         }
     }
 
@@ -290,6 +287,10 @@ public class CameraConsumer extends DefaultConsumer {
             Thread.currentThread().interrupt();
         } finally {
             if (handoff != null) handoff.clear();
+            if (state.finished() && !state.failed()) {
+                state.set(CameraStatus.offline, "finished", null);
+                publish();
+            }
             tracker.sourceFinished(id, emitted);
             LOG.info("camera '{}' finished: {} frames to the pipeline, {} dropped, {} skipped", id, emitted,
                     state.dropped(), state.skipped());
