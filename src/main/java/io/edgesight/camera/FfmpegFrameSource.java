@@ -46,6 +46,11 @@ public class FfmpegFrameSource implements FrameSource {
         this.videoStream = videoStream;
     }
 
+    /** The FFmpeg input format and options this source opens with (for tests and docs). */
+    String format() { return format; }
+    Map<String, String> options() { return java.util.Collections.unmodifiableMap(options); }
+    String url() { return url; }
+
     private boolean isLocalFile() {
         return !live && (!url.contains("://") || url.startsWith("file://"));
     }

@@ -67,6 +67,24 @@ class GstreamerCameraTest {
     }
 
     @Test
+    void targetFpsThinsALiveCamera() throws Exception {
+        try (CameraHarness h = new CameraHarness(
+                "camera:thin?url=csi://0&csiEmulation=true&width=64&height=48&captureFps=30&fps=10")) {
+            h.start();
+            Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> h.frames("thin").size() >= 2);
+            int before = h.frames("thin").size();
+            long grabbedBefore = h.state("thin").grabbed();
+            Thread.sleep(3000);
+            int kept = h.frames("thin").size() - before;
+            long grabbed = h.state("thin").grabbed() - grabbedBefore;
+            System.out.printf("fps=10 on a 30 fps camera: %d of %d frames in 3 s%n", kept, grabbed);
+            assertThat(kept).isBetween(25, 35);
+            assertThat(grabbed).isGreaterThan(75);
+            assertThat(h.state("thin").skipped()).isPositive();
+        }
+    }
+
+    @Test
     void aRotatingFlipSwapsWidthAndHeight() throws Exception {
         try (CameraHarness h = new CameraHarness(
                 "camera:rot?url=csi://0&csiEmulation=true&width=" + W + "&height=" + H + "&captureFps=30&flipMethod=1")) {

@@ -59,6 +59,52 @@ class SourceKindsTest {
     }
 
     @Test
+    void v4l2DeviceThroughFfmpeg() {
+        FfmpegFrameSource s = (FfmpegFrameSource) endpoint(
+                "camera:desk?url=v4l2:///dev/video2&inputFormat=yuyv&width=640&height=480&captureFps=15").createSource();
+        assertThat(s.url()).isEqualTo("/dev/video2");
+        assertThat(s.format()).isEqualTo("video4linux2");
+        assertThat(s.options()).containsEntry("input_format", "yuyv422").containsEntry("video_size", "640x480")
+                .containsEntry("framerate", "15/1");
+        assertThat(s.live()).isTrue();
+        FfmpegFrameSource mjpeg = (FfmpegFrameSource) endpoint("camera:desk2?url=v4l2:/dev/video0&inputFormat=mjpeg").createSource();
+        assertThat(mjpeg.options()).containsEntry("input_format", "mjpeg").doesNotContainKey("video_size");
+        assertThatThrownBy(() -> endpoint("camera:desk3?url=v4l2:///dev/video9").createSource().open())
+                .hasMessage("camera 'desk3': V4L2 device /dev/video9 does not exist; is the camera plugged in? (ls /dev/video*)");
+    }
+
+    /** Any url (a pipeline, a query string, a password with + or %) survives a YAML parameter inside RAW(...). */
+    @Test
+    void urlsWithPipelinesAndQueriesSurviveYamlParametersInRaw() throws Exception {
+        String pipeline = "gst:rtspsrc location=rtsp://u:p+1%@cam/s?a=1&b=2 latency=200 ! rtph264depay ! avdec_h264"
+                + " ! video/x-raw,width=320,framerate=25/1 ! identity name=\"a b\"";
+        try (CamelContext yamlCtx = new DefaultCamelContext()) {
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("cam.url", pipeline);
+            yamlCtx.getPropertiesComponent().setInitialProperties(props);
+            String yaml = "- route:\n    id: cam\n    autoStartup: false\n    from:\n      uri: camera:y\n      parameters:\n"
+                    + "        url: 'RAW({{cam.url}})'\n        width: 320\n      steps:\n        - log: x\n"
+                    + "- route:\n    id: cam2\n    autoStartup: false\n    from:\n      uri: camera:z\n      parameters:\n"
+                    + "        url: 'RAW(" + pipeline.replace("'", "''") + ")'\n      steps:\n        - log: x\n";
+            org.apache.camel.support.PluginHelper.getRoutesLoader(yamlCtx)
+                    .loadRoutes(org.apache.camel.support.ResourceHelper.fromString("cams.yaml", yaml));
+            yamlCtx.start();
+            CameraEndpoint e = (CameraEndpoint) yamlCtx.getRoute("cam").getEndpoint();
+            assertThat(e.getUrl()).isEqualTo(pipeline);
+            assertThat(e.getWidth()).isEqualTo(320);
+            assertThat(e.getEndpointUri()).doesNotContain("u:p").doesNotContain("u%3Ap");
+            assertThat(((CameraEndpoint) yamlCtx.getRoute("cam2").getEndpoint()).getUrl()).isEqualTo(pipeline);
+        }
+    }
+
+    @Test
+    void rtspOptions() {
+        FfmpegFrameSource s = (FfmpegFrameSource) endpoint(
+                "camera:front?url=rtsp://cam/s&rtspTransport=udp&readTimeoutMs=3000&videoStream=1").createSource();
+        assertThat(s.options()).containsEntry("rtsp_transport", "udp").containsEntry("timeout", "3000000");
+    }
+
+    @Test
     void jetsonCsiPipeline() {
         GstreamerFrameSource s = (GstreamerFrameSource) endpoint(
                 "camera:csi0?url=csi://1&width=1280&height=720&captureFps=60&flipMethod=2").createSource();
