@@ -292,8 +292,8 @@ public class CameraConsumer extends DefaultConsumer {
                 publish();
             }
             tracker.sourceFinished(id, emitted);
-            LOG.info("camera '{}' finished: {} frames to the pipeline, {} dropped, {} skipped", id, emitted,
-                    state.dropped(), state.skipped());
+            LOG.info("camera '{}' {}: {} frames to the pipeline, {} dropped, {} skipped", id,
+                    state.failed() ? "failed" : state.finished() ? "finished" : "stopped", emitted, state.dropped(), state.skipped());
         }
     }
 

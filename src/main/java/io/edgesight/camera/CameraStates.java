@@ -17,8 +17,10 @@ public class CameraStates {
     private final Map<String, CameraState> states = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.locks.ReentrantLock> turns = new ConcurrentHashMap<>();
 
+    private static final Object LOOKUP = new Object();
+
     public static CameraStates lookup(CamelContext context) {
-        synchronized (context) {
+        synchronized (LOOKUP) {
             CameraStates s = context.getRegistry().lookupByNameAndType(BEAN, CameraStates.class);
             if (s == null) {
                 s = new CameraStates();
