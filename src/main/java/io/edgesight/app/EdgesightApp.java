@@ -231,7 +231,9 @@ public final class EdgesightApp {
                         + "; fix the YAML (indentation, brackets) and start again");
             }
         }
-        return new UserError("edgesight could not start: " + rootMessage(e).replaceAll("\\s+", " "), e);
+        // route and endpoint errors quote URIs: camera credentials must not reach the one-line error
+        return new UserError("edgesight could not start: "
+                + io.edgesight.camera.SecretMasker.mask(rootMessage(e).replaceAll("\\s+", " ")), e);
     }
 
     static String rootMessage(Throwable t) {

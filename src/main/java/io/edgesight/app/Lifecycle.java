@@ -36,6 +36,11 @@ public class Lifecycle implements CamelContextAware {
             }
         }
         if (n == 0) throw new UserError("no routes in group '" + group + "': give the camera routes 'group: " + group + "'");
+        // a camera that cannot start does not stop the others; but when none of them could start, stop with its error
+        io.edgesight.camera.CameraStates cameras = io.edgesight.camera.CameraStates.lookup(camelContext);
+        if (cameras.allFailed()) {
+            throw new UserError(cameras.firstError().orElse("no camera could start"));
+        }
         LOG.info("started {} route(s) of group '{}'", n, group);
     }
 

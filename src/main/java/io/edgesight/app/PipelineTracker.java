@@ -27,7 +27,10 @@ public class PipelineTracker {
         final LongAdder emitted = new LongAdder();
         final LongAdder published = new LongAdder();
         final LongAdder failed = new LongAdder();
+        final LongAdder dropped = new LongAdder();
         volatile boolean finished;
+        /** The source could not start or gave up: it counts as finished but does not make a run "drained". */
+        volatile boolean sourceFailed;
     }
 
     public static PipelineTracker lookup(CamelContext context) {
@@ -47,7 +50,22 @@ public class PipelineTracker {
 
     public void sourceStarted(String camera) {
         startedNanos.putIfAbsent(camera, System.nanoTime());
-        of(camera).finished = false;
+        Counters c = of(camera);
+        c.finished = false;
+        c.sourceFailed = false;
+    }
+
+    /** A live camera dropped a frame because the pipeline was busy (the frame never entered the route). */
+    public void frameDropped(String camera) {
+        of(camera).dropped.increment();
+    }
+
+    /** The camera could not start, or gave up reconnecting: it will emit nothing more. */
+    public void sourceFailed(String camera) {
+        Counters c = of(camera);
+        c.sourceFailed = true;
+        c.finished = true;
+        progress();
     }
 
     public void frameEmitted(String camera) {
@@ -96,10 +114,14 @@ public class PipelineTracker {
     public long emitted(String camera) { return of(camera).emitted.sum(); }
     public long published(String camera) { return of(camera).published.sum(); }
     public long failed(String camera) { return of(camera).failed.sum(); }
+    public long dropped(String camera) { return of(camera).dropped.sum(); }
 
-    /** True when at least one source ran, every source has finished and every frame is accounted for. */
+    /**
+     * True when at least one source ran, every source has finished and every frame is accounted for. Cameras
+     * that failed count as finished, but a run in which every camera failed is not drained (it is an error).
+     */
     public boolean drained() {
-        if (cameras.isEmpty()) return false;
+        if (cameras.isEmpty() || cameras.values().stream().allMatch(c -> c.sourceFailed)) return false;
         for (Counters c : cameras.values()) {
             if (!c.finished || c.published.sum() + c.failed.sum() < c.emitted.sum()) return false;
         }
@@ -107,7 +129,8 @@ public class PipelineTracker {
     }
 
     public boolean allSourcesFinished() {
-        return !cameras.isEmpty() && cameras.values().stream().allMatch(c -> c.finished);
+        return !cameras.isEmpty() && cameras.values().stream().allMatch(c -> c.finished)
+                && !cameras.values().stream().allMatch(c -> c.sourceFailed);
     }
 
     /**
@@ -133,7 +156,9 @@ public class PipelineTracker {
         cameras.forEach((id, c) -> sb.append(sb.length() == 0 ? "" : ", ").append(id)
                 .append(": emitted=").append(c.emitted.sum())
                 .append(" published=").append(c.published.sum())
-                .append(" failed=").append(c.failed.sum()));
+                .append(" failed=").append(c.failed.sum())
+                .append(c.dropped.sum() > 0 ? " dropped=" + c.dropped.sum() : "")
+                .append(c.sourceFailed ? " (source failed)" : ""));
         return sb.toString();
     }
 }

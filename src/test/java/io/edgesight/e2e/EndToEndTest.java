@@ -61,7 +61,7 @@ class EndToEndTest {
     void everyFrameOfTheSampleVideoIsPredictedOncePublishedInOrderAndMostlyRight(@TempDir Path tmp) throws Exception {
         List<String> truth = groundTruth();
         try (EmbeddedMqttBroker broker = EmbeddedMqttBroker.start("127.0.0.1", 0, null, null);
-             MqttCollector mqtt = new MqttCollector(broker.url(), "edgesight/#")) {
+             MqttCollector mqtt = new MqttCollector(broker.url(), "edgesight/+/predictions")) {
             Map<String, String> o = baseOverrides(tmp.resolve("out"), Ports.free());
             o.put("edgesight.mqtt.broker-url", broker.url());
             o.put("edgesight.cameras.sample.loop", "false");
@@ -82,6 +82,15 @@ class EndToEndTest {
                 payloads.add(JSON.readTree(r.payload()));
             }
             assertThat(payloads).hasSize(truth.size());
+            // camera status (retained): online while reading, offline with reason "finished" at the end of the video
+            try (MqttCollector status = new MqttCollector(broker.url(), "edgesight/+/status")) {
+                Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> !status.messages().isEmpty());
+                JsonNode s = JSON.readTree(status.messages().get(0).payload());
+                assertThat(status.messages().get(0).topic()).isEqualTo("edgesight/sample/status");
+                assertThat(s.get("status").asText()).isEqualTo("offline");
+                assertThat(s.get("reason").asText()).isEqualTo("finished");
+                assertThat(s.get("frames").get("emitted").asLong()).isEqualTo(truth.size());
+            }
             int correct = 0;
             for (int i = 0; i < payloads.size(); i++) {
                 JsonNode p = payloads.get(i);
@@ -148,11 +157,11 @@ class EndToEndTest {
             assertThat(metrics.body()).contains("camel_exchanges");
 
             // a real subscriber on the embedded broker sees predictions
-            try (MqttCollector mqtt = new MqttCollector("tcp://127.0.0.1:" + mqttPort, "edgesight/#")) {
+            try (MqttCollector mqtt = new MqttCollector("tcp://127.0.0.1:" + mqttPort, "edgesight/+/predictions")) {
                 Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> mqtt.messages().size() >= 5);
                 assertThat(mqtt.messages()).allSatisfy(m -> assertThat(m.topic()).isEqualTo("edgesight/sample/predictions"));
             }
-            MosquittoSub.assertReceives("127.0.0.1", mqttPort, "edgesight/#", 3);
+            MosquittoSub.assertReceives("127.0.0.1", mqttPort, "edgesight/+/predictions", 3);
         } finally {
             app.stop();
             runner.join(30_000);
