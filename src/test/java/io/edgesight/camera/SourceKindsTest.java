@@ -76,8 +76,8 @@ class SourceKindsTest {
     /** Any url (a pipeline, a query string, a password with + or %) survives a YAML parameter inside RAW(...). */
     @Test
     void urlsWithPipelinesAndQueriesSurviveYamlParametersInRaw() throws Exception {
-        String pipeline = "gst:rtspsrc location=rtsp://u:p+1%@cam/s?a=1&b=2 latency=200 ! rtph264depay ! avdec_h264"
-                + " ! video/x-raw,width=320,framerate=25/1 ! identity name=\"a b\"";
+        String pipeline = "gst:rtspsrc location=rtsp://u:p+1%@cam/s?a=1&b=2 latency=200 ! rtph264depay ! nvv4l2decoder"
+                + " ! video/x-raw(memory:NVMM),width=320,framerate=25/1 ! nvvidconv ! identity name=\"a b\"";
         try (CamelContext yamlCtx = new DefaultCamelContext()) {
             java.util.Properties props = new java.util.Properties();
             props.setProperty("cam.url", pipeline);
