@@ -26,7 +26,7 @@ public final class ConfigValidator {
             "edgesight.models.{id}.resize", "edgesight.models.{id}.channel-order", "edgesight.models.{id}.normalize",
             "edgesight.models.{id}.mean", "edgesight.models.{id}.std", "edgesight.models.{id}.output",
             "edgesight.models.{id}.output-kind", "edgesight.models.{id}.top-k", "edgesight.models.{id}.min-score",
-            "edgesight.models.{id}.threads", "edgesight.models.{id}.precision",
+            "edgesight.models.{id}.threads", "edgesight.models.{id}.precision", "edgesight.models.{id}.decoder",
             "edgesight.engine.dir", "edgesight.engine.tensorrt", "edgesight.engine.trt.max-workspace-bytes",
             "edgesight.engine.trt.minimum-segment-size", "edgesight.engine.trt.maximum-cached-engines",
             "edgesight.engine.trt.is-dynamic-op", "edgesight.engine.trt.allow-build-at-runtime",

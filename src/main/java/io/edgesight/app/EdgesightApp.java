@@ -20,6 +20,8 @@ import io.edgesight.batch.BatchAggregationStrategy;
 import io.edgesight.engine.EngineOptions;
 import io.edgesight.engine.EngineRegistry;
 import io.edgesight.engine.ModelSpec;
+import io.edgesight.predict.Decoders;
+import io.edgesight.predict.ModelDescriptor;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
 import io.edgesight.sink.LatestPredictions;
@@ -66,9 +68,13 @@ public final class EdgesightApp {
     /** Runs until the sources are drained, --duration passes, a fatal error, or SIGTERM. Returns the exit code. */
     public int run() throws Exception {
         validate();
-        Settings settings = new Settings(this::property);
+        // model keys the configuration leaves out come from the model's descriptor (model.yaml), when it has one
+        Settings settings = new Settings(ModelDescriptor.overlay(this::property));
         List<ModelSpec> models = new ArrayList<>();
-        for (String id : modelIds()) models.add(ModelSpec.from(id, settings));
+        for (String id : modelIds()) {
+            models.add(ModelSpec.from(id, settings));
+            Decoders.decoderName(settings, id); // an unknown decoder stops the start before any model loads
+        }
         if (models.isEmpty()) throw new UserError("no model configured: declare edgesight.models.<id>.path in " + options.config());
         if (!Files.isDirectory(options.routes())) {
             throw new UserError("routes directory " + options.routes().toAbsolutePath() + " does not exist (--routes)");
@@ -89,6 +95,7 @@ public final class EdgesightApp {
         m.bind(PipelineTracker.BEAN, tracker);
         m.bind(BatchAggregationStrategy.BEAN, new BatchAggregationStrategy());
         m.bind(LatestPredictions.BEAN, new LatestPredictions());
+        m.bind(Decoders.BEAN, new Decoders(settings));
         m.bind(Lifecycle.BEAN, lifecycle);
         m.addMainListener(new MainListenerSupport() {
             @Override
