@@ -27,6 +27,7 @@ public class PipelineTracker {
         final LongAdder emitted = new LongAdder();
         final LongAdder published = new LongAdder();
         final LongAdder failed = new LongAdder();
+        final LongAdder dropped = new LongAdder();
         volatile boolean finished;
     }
 
@@ -48,6 +49,11 @@ public class PipelineTracker {
     public void sourceStarted(String camera) {
         startedNanos.putIfAbsent(camera, System.nanoTime());
         of(camera).finished = false;
+    }
+
+    /** A live camera dropped a frame because the pipeline was busy (the frame never entered the route). */
+    public void frameDropped(String camera) {
+        of(camera).dropped.increment();
     }
 
     public void frameEmitted(String camera) {
@@ -96,6 +102,16 @@ public class PipelineTracker {
     public long emitted(String camera) { return of(camera).emitted.sum(); }
     public long published(String camera) { return of(camera).published.sum(); }
     public long failed(String camera) { return of(camera).failed.sum(); }
+    public long dropped(String camera) { return of(camera).dropped.sum(); }
+
+    /** The cameras seen so far. */
+    public java.util.Set<String> cameras() { return java.util.Set.copyOf(cameras.keySet()); }
+
+    /** True once the camera's source has finished (end of a file, --max-frames). */
+    public boolean finished(String camera) {
+        Counters c = cameras.get(camera);
+        return c != null && c.finished;
+    }
 
     /** True when at least one source ran, every source has finished and every frame is accounted for. */
     public boolean drained() {
