@@ -30,7 +30,8 @@ public final class OutboundBuffer {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedQos0 = new AtomicLong();
     private long droppedSinceLog;
-    private long lastLogNanos = System.nanoTime();
+    private long lastLogNanos;
+    private boolean logged;
     private long maxDepth;
 
     public OutboundBuffer(String name, int capacity, long maxBytes, long logIntervalMillis) {
@@ -90,7 +91,8 @@ public final class OutboundBuffer {
         long total;
         synchronized (this) {
             long now = System.nanoTime();
-            if (droppedSinceLog == 0 || now - lastLogNanos < logIntervalNanos) return;
+            if (droppedSinceLog == 0 || (logged && now - lastLogNanos < logIntervalNanos)) return;
+            logged = true;
             n = droppedSinceLog;
             droppedSinceLog = 0;
             lastLogNanos = now;
