@@ -6,6 +6,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgproc.FILLED;
 import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 
 import java.util.List;
@@ -33,7 +34,7 @@ public final class Annotator {
         if (src.cols() <= width || width <= 0) return jpeg(src, quality);
         int h = Math.max(1, (int) Math.round(src.rows() * (double) width / src.cols()));
         try (Mat small = new Mat(); Size size = new Size(width, h)) {
-            opencv_imgproc.resize(src, small, size, 0, 0, INTER_AREA);
+            opencv_imgproc.resize(src, small, size, 0, 0, src.cols() >= 2 * width ? INTER_AREA : INTER_LINEAR); // INTER_AREA is slow for non-integer ratios
             return jpeg(small, quality);
         }
     }

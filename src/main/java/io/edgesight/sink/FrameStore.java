@@ -113,10 +113,14 @@ public class FrameStore {
         return jpeg;
     }
 
-    /** What keeping frames costs: mean encode time (ms) and JPEG size (bytes) per frame. */
+    /** What keeping frames costs: frames kept, mean downscale+encode time (ms) and JPEG size (bytes) per frame. */
     public Map<String, Object> cost() {
         long n = Math.max(1, encoded.get());
-        return Map.of("frames", encoded.get(), "meanEncodeMs", encodeNanos.get() / 1e6 / n, "meanJpegBytes", encodedBytes.get() / n,
-                "width", width, "quality", quality);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("width", width);
+        m.put("kept", encoded.get());
+        m.put("meanEncodeMs", Math.round(encodeNanos.get() / 1e4 / n) / 100.0);
+        m.put("meanJpegBytes", encodedBytes.get() / n);
+        return m;
     }
 }

@@ -260,6 +260,9 @@ public class PipelineStats implements CamelContextAware {
         webhook.put("delivered", webhookDelivered.get());
         webhook.put("deadLetters", webhookDeadLetters.get());
         out.put("webhook", webhook);
+        FrameStore frames = camelContext == null ? null
+                : camelContext.getRegistry().lookupByNameAndType(FrameStore.BEAN, FrameStore.class);
+        if (frames != null) out.put("frames", frames.cost());
         return out;
     }
 
