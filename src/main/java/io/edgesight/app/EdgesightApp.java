@@ -124,6 +124,8 @@ public final class EdgesightApp {
         }
         m.addOverrideProperty("camel.component.mqtt-buffer.size",
                 Integer.toString(settings.integer("edgesight.mqtt.buffer.size", 1000, 1, 10_000_000)));
+        m.addOverrideProperty("camel.component.mqtt-buffer.qos",
+                Integer.toString(settings.integer("edgesight.mqtt.qos", 1, 0, 2)));
         m.addOverrideProperty("camel.component.mqtt-buffer.maxBytes",
                 Integer.toString(settings.integer("edgesight.mqtt.buffer.max-bytes", 16 << 20, 0, Integer.MAX_VALUE)));
         m.bind(Lifecycle.BEAN, lifecycle);

@@ -54,7 +54,7 @@ class OutputsEndToEndTest {
     static final String TOKEN = "tok-3f9a2c";
     static final int FAIL_FIRST = 2;
 
-    record Hit(long nanos, int status, long seq) {}
+    record Hit(long nanos, int status, long seq, String camera, String contentType) {}
 
     final Path dir = Path.of("target/outputs-e2e/" + System.nanoTime());
     final List<Hit> hits = new CopyOnWriteArrayList<>();
@@ -80,7 +80,8 @@ class OutputsEndToEndTest {
                 // counted with seq -1
             }
             int status = requests.incrementAndGet() <= FAIL_FIRST ? 500 : 200;
-            hits.add(new Hit(System.nanoTime(), status, seq));
+            hits.add(new Hit(System.nanoTime(), status, seq, ex.getRequestHeaders().getFirst("EdgesightCameraId"),
+                    ex.getRequestHeaders().getFirst("Content-Type")));
             ex.sendResponseHeaders(status, -1);
             ex.close();
         });
@@ -156,7 +157,7 @@ class OutputsEndToEndTest {
         JsonNode cam = cameras.get(0);
         assertThat(cam.get("id").asText()).isEqualTo("sample");
         assertThat(cam.get("status").asText()).isEqualTo("online");
-        assertThat(cam.get("fps").asDouble()).isGreaterThan(5);
+        assertThat(cam.get("fps").asDouble()).isPositive();
         assertThat(cam.get("predictions")).hasSize(3);
         assertThat(ShapeRenderer.LABELS).contains(cam.get("predictions").get(0).get("label").asText());
 
@@ -172,7 +173,7 @@ class OutputsEndToEndTest {
         String stats = get("/api/stats", true).body();
         PayloadSchema.assertValidStats(stats);
         JsonNode s = JSON.readTree(stats);
-        assertThat(s.at("/models/sample/inferenceFps").asDouble()).isGreaterThan(5);
+        assertThat(s.at("/models/sample/inferenceFps").asDouble()).isPositive();
         assertThat(s.at("/models/sample/inferenceLatencyMs/p95").asDouble()).isPositive();
         assertThat(s.at("/mqtt/connected").asBoolean()).isTrue();
         System.out.println("keeping a JPEG copy of each frame costs: " + s.get("frames"));
@@ -192,7 +193,7 @@ class OutputsEndToEndTest {
                 .contains("edgesight_webhook_dead_letters_total");
         double fps = m.lines().filter(l -> l.startsWith("edgesight_camera_fps{camera=\"sample\"}"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
-        assertThat(fps).isGreaterThan(5);
+        assertThat(fps).isPositive();
     }
 
     @Test
@@ -233,6 +234,8 @@ class OutputsEndToEndTest {
         // after that every prediction is delivered, in order
         List<Long> delivered = h.stream().filter(x -> x.status() == 200).map(Hit::seq).toList();
         for (int i = 1; i < delivered.size(); i++) assertThat(delivered.get(i)).isEqualTo(delivered.get(i - 1) + 1);
+        assertThat(h).extracting(Hit::camera).containsOnly("sample");
+        assertThat(h).extracting(Hit::contentType).allMatch(ct -> ct.startsWith("application/json"));
         assertThat(dir.resolve("out/dead-letter.jsonl")).doesNotExist();
     }
 

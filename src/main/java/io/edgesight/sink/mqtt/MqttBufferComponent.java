@@ -52,6 +52,8 @@ public class MqttBufferComponent extends DefaultComponent {
     private long maxBytes = 16L * 1024 * 1024;
     @Metadata(defaultValue = "10000", description = "Dropped messages are logged at most once per interval (ms)")
     private long logInterval = 10_000;
+    @Metadata(defaultValue = "1", description = "QoS of messages without a CamelPahoMqtt5Qos header (edgesight.mqtt.qos)")
+    private int qos = 1;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -71,6 +73,8 @@ public class MqttBufferComponent extends DefaultComponent {
     public void setMaxBytes(long maxBytes) { this.maxBytes = maxBytes; }
     public long getLogInterval() { return logInterval; }
     public void setLogInterval(long logInterval) { this.logInterval = logInterval; }
+    public int getQos() { return qos; }
+    public void setQos(int qos) { this.qos = qos; }
 
     /** Every buffer, for statistics and metrics. */
     public Map<String, OutboundBuffer> buffers() { return Map.copyOf(buffers); }
@@ -86,8 +90,8 @@ public class MqttBufferComponent extends DefaultComponent {
         @UriPath(description = "Buffer name, shared by the producers and the one consumer")
         @Metadata(required = true)
         private final String name;
-        @UriParam(defaultValue = "1", description = "QoS of messages without a CamelPahoMqtt5Qos header")
-        private int qos = 1;
+        @UriParam(description = "QoS of messages without a CamelPahoMqtt5Qos header; default: the component's")
+        private Integer qos;
         @UriParam(defaultValue = "100", description = "First retry delay (ms) of a message that failed; doubles per attempt")
         private long retryDelay = 100;
         @UriParam(defaultValue = "1000", description = "Longest retry delay (ms)")
@@ -118,7 +122,7 @@ public class MqttBufferComponent extends DefaultComponent {
                     }
                     Map<String, Object> headers = new HashMap<>(exchange.getMessage().getHeaders());
                     Integer q = exchange.getMessage().getHeader(QOS, Integer.class);
-                    int messageQos = q != null ? q : qos;
+                    int messageQos = q != null ? q : qos != null ? qos : getComponent().getQos();
                     headers.put(QOS, messageQos);
                     buffer.offer(new OutboundBuffer.Entry(body, headers, messageQos, System.nanoTime()));
                 }
@@ -133,8 +137,8 @@ public class MqttBufferComponent extends DefaultComponent {
         }
 
         public String getName() { return name; }
-        public int getQos() { return qos; }
-        public void setQos(int qos) { this.qos = qos; }
+        public Integer getQos() { return qos; }
+        public void setQos(Integer qos) { this.qos = qos; }
         public long getRetryDelay() { return retryDelay; }
         public void setRetryDelay(long retryDelay) { this.retryDelay = retryDelay; }
         public long getRetryMaxDelay() { return retryMaxDelay; }
