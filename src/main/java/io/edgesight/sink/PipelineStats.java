@@ -54,7 +54,7 @@ public class PipelineStats implements CamelContextAware {
     static final class CameraStats {
         final String id;
         final RateWindow fps;
-        volatile long frames;
+        final java.util.concurrent.atomic.LongAdder frames = new java.util.concurrent.atomic.LongAdder();
         volatile Prediction last;
         volatile long lastMillis;
         io.micrometer.core.instrument.Counter framesCounter;
@@ -111,7 +111,7 @@ public class PipelineStats implements CamelContextAware {
             if (r != null) bindCamera(r, cs);
             return cs;
         });
-        c.frames++;
+        c.frames.increment();
         c.fps.add(now, 1);
         c.last = p;
         c.lastMillis = now;
@@ -271,7 +271,7 @@ public class PipelineStats implements CamelContextAware {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", status(id, c, now, tracker));
         m.put("fps", c == null ? 0.0 : round(c.fps.perSecond(now)));
-        m.put("frames", c == null ? 0 : c.frames);
+        m.put("frames", c == null ? 0 : c.frames.sum());
         m.put("dropped", tracker == null ? 0 : tracker.dropped(id));
         m.put("failed", tracker == null ? 0 : tracker.failed(id));
         Prediction last = c == null ? null : c.last;

@@ -20,7 +20,11 @@ import io.edgesight.testing.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A webhook that always fails: each prediction is tried 1 + retries times, then lands in the dead-letter file. */
+/**
+ * A webhook that always fails: each prediction is tried 1 + retries times, then lands in the dead-letter file.
+ * The same run uses a copy of the sample model whose model.yaml says {@code task: raw}: the descriptor picks the
+ * raw decoder, so the payloads carry the output summary (and still validate against the schema).
+ */
 class WebhookDeadLetterTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,6 +41,9 @@ class WebhookDeadLetterTest {
         });
         hook.start();
         Path deadLetter = tmp.resolve("dlq/webhook-dead-letter.jsonl");
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        Files.copy(Path.of("samples/models/shapes/saved_model.pb"), model.resolve("saved_model.pb"));
+        Files.writeString(model.resolve("model.yaml"), "task: raw\npreprocessing:\n  resize: stretch\n");
         try (EmbeddedMqttBroker broker = EmbeddedMqttBroker.start("127.0.0.1", 0, null, null)) {
             Map<String, String> o = EndToEndTest.baseOverrides(tmp.resolve("out"), Ports.free());
             o.put("edgesight.mqtt.broker-url", broker.url());
@@ -46,6 +53,8 @@ class WebhookDeadLetterTest {
             o.put("edgesight.webhook.retries", "2");
             o.put("edgesight.webhook.backoff-ms", "20");
             o.put("edgesight.webhook.dead-letter", deadLetter.toString());
+            o.put("edgesight.models.sample.path", model.toString());
+            o.put("edgesight.models.sample.decoder", ""); // the configuration file says classification: leave it to model.yaml
             EdgesightApp app = new EdgesightApp(new EdgesightApp.Options(Path.of("config/application.properties"),
                     Path.of("routes"), 12, 120, o));
             assertThat(app.run()).isZero(); // 12 frames, then it stops by itself once everything is handled
@@ -62,6 +71,11 @@ class WebhookDeadLetterTest {
             assertThat(line.get("time").asText()).endsWith("Z");
             PayloadSchema.assertValidPayload(line.get("payload").toString());
             assertThat(line.get("payload").get("seq").asLong()).isEqualTo(i);
+            JsonNode out = line.get("payload").get("outputs").get(0);
+            assertThat(line.get("payload").get("predictions")).isEmpty();
+            assertThat(out.get("name").asText()).isEqualTo("logits");
+            assertThat(out.get("shape").toString()).isEqualTo("[4]");
+            assertThat(out.get("argmax").asInt()).isBetween(0, 3);
         }
     }
 }

@@ -38,11 +38,17 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     public static Mosquitto start(Path dir) throws Exception {
+        return start(dir, java.util.List.of());
+    }
+
+    /** {@code listenerOptions}: lines for the listener (e.g. TLS: cafile, certfile, keyfile, require_certificate). */
+    public static Mosquitto start(Path dir, java.util.List<String> listenerOptions) throws Exception {
         require();
         Files.createDirectories(dir.resolve("data"));
         Mosquitto m = new Mosquitto(dir, Ports.free());
         Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
                 "listener " + m.port + " 127.0.0.1",
+                String.join("\n", listenerOptions),
                 "allow_anonymous true",
                 "user " + System.getProperty("user.name"),
                 "persistence true",

@@ -82,6 +82,7 @@ public final class MqttConnection implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean everConnected;
     private volatile long lostAtNanos;
+    private volatile boolean refusalLogged;
 
     private MqttConnection(Options options, MqttClient client, MqttConnectionOptions connectOptions) {
         this.options = options;
@@ -218,8 +219,9 @@ public final class MqttConnection implements AutoCloseable {
             return true;
         } catch (MqttException e) {
             if (first) LOG.debug("MQTT connect to {} failed: {}", options.url(), e.getMessage());
-            if (isPermanent(e)) {
-                LOG.error("MQTT broker {} refused the connection: {} (check edgesight.mqtt.username/password/client-id)",
+            if (isPermanent(e) && !refusalLogged) {
+                refusalLogged = true; // once: it is retried every few seconds
+                LOG.error("MQTT broker {} refused the connection: {} (check edgesight.mqtt.username/password/client-id); retrying",
                         options.url(), e.getMessage());
             }
             return false;
@@ -289,6 +291,7 @@ public final class MqttConnection implements AutoCloseable {
 
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
+            refusalLogged = false;
             if (everConnected) {
                 LOG.info("MQTT reconnected to {} after {} s", serverURI, (System.nanoTime() - lostAtNanos) / 1_000_000_000);
             } else {
