@@ -81,7 +81,7 @@ class MosquittoEndToEndTest {
                 JsonNode beforeRestart = httpJson(client, http, "/api/stats");
                 long lastSeqDuringOutage = beforeRestart.path("cameras").path("sample").path("lastSeq").asLong();
                 assertThat(sawDisconnected).as("stats say the broker is gone").isTrue();
-                assertThat(maxDepth).as("predictions wait in the buffer (about 25 per second)").isGreaterThan(300);
+                assertThat(maxDepth).as("predictions wait in the buffer (about 25 per second)").isGreaterThan(200);
                 broker.restart();
 
                 // 3. everything made meanwhile arrives, in order, and nothing was dropped
@@ -102,7 +102,7 @@ class MosquittoEndToEndTest {
                     return s != null && s.path("mqtt").path("connected").asBoolean() && s.path("mqtt").path("bufferDepth").asLong() < 50;
                 });
                 assertThat(lastStats(sub).path("mqtt").path("bufferDropped").asLong()).as("no overflow with the default bound").isZero();
-                assertThat(lastStats(sub).path("cameras").path("sample").path("fps").asDouble()).isGreaterThan(5);
+                assertThat(lastStats(sub).path("cameras").path("sample").path("fps").asDouble()).isGreaterThan(1);
                 assertThat(availability(sub)).as("online again after the reconnect").last().isEqualTo("online");
 
                 // 4. kill -9: the broker publishes the last will

@@ -60,9 +60,10 @@ public final class MqttConnection implements AutoCloseable {
 
         public static Options from(Settings s, String url) {
             String prefix = s.string("edgesight.mqtt.prefix", "edgesight");
+            String user = s.string("edgesight.mqtt.username", null);
             return new Options(url,
                     s.string("edgesight.mqtt.client-id", "edgesight-" + UUID.randomUUID().toString().substring(0, 8)),
-                    s.string("edgesight.mqtt.username", null), s.string("edgesight.mqtt.password", null), prefix,
+                    user, user == null ? null : s.required("edgesight.mqtt.password"), prefix,
                     s.integer("edgesight.mqtt.keep-alive-seconds", 30, 0, 65535),
                     s.integer("edgesight.mqtt.reconnect-max-delay-ms", 5000, 100, 600_000),
                     path(s.string("edgesight.mqtt.tls.trust-store", null)), s.string("edgesight.mqtt.tls.trust-store-password", null),
