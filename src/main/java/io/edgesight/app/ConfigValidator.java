@@ -26,7 +26,7 @@ public final class ConfigValidator {
             "edgesight.models.{id}.resize", "edgesight.models.{id}.channel-order", "edgesight.models.{id}.normalize",
             "edgesight.models.{id}.mean", "edgesight.models.{id}.std", "edgesight.models.{id}.output",
             "edgesight.models.{id}.output-kind", "edgesight.models.{id}.top-k", "edgesight.models.{id}.min-score",
-            "edgesight.models.{id}.threads", "edgesight.models.{id}.precision",
+            "edgesight.models.{id}.threads", "edgesight.models.{id}.precision", "edgesight.models.{id}.decoder",
             "edgesight.engine.dir", "edgesight.engine.tensorrt", "edgesight.engine.trt.max-workspace-bytes",
             "edgesight.engine.trt.minimum-segment-size", "edgesight.engine.trt.maximum-cached-engines",
             "edgesight.engine.trt.is-dynamic-op", "edgesight.engine.trt.allow-build-at-runtime",
@@ -40,7 +40,21 @@ public final class ConfigValidator {
             "edgesight.batch.timeout-ms",
             "edgesight.mqtt.broker-url", "edgesight.mqtt.prefix", "edgesight.mqtt.qos", "edgesight.mqtt.username",
             "edgesight.mqtt.password", "edgesight.mqtt.embedded.host", "edgesight.mqtt.embedded.port",
-            "edgesight.output.dir", "edgesight.sample.video");
+            "edgesight.mqtt.retain", "edgesight.mqtt.client-id", "edgesight.mqtt.keep-alive-seconds",
+            "edgesight.mqtt.reconnect-max-delay-ms", "edgesight.mqtt.buffer.size", "edgesight.mqtt.buffer.max-bytes",
+            "edgesight.mqtt.tls.trust-store", "edgesight.mqtt.tls.trust-store-password", "edgesight.mqtt.tls.key-store",
+            "edgesight.mqtt.tls.key-store-password", "edgesight.mqtt.tls.hostname-verification",
+            "edgesight.mqtt.label-counts", "edgesight.mqtt.snapshot-interval-seconds",
+            "edgesight.stats.interval-seconds",
+            "edgesight.output.dir", "edgesight.output.max-bytes", "edgesight.output.max-age-seconds", "edgesight.output.keep",
+            "edgesight.frames.width", "edgesight.frames.quality",
+            "edgesight.snapshots.dir", "edgesight.snapshots.labels", "edgesight.snapshots.min-score",
+            "edgesight.snapshots.min-interval-ms",
+            "edgesight.webhook.url", "edgesight.webhook.labels", "edgesight.webhook.min-score", "edgesight.webhook.timeout-ms",
+            "edgesight.webhook.retries", "edgesight.webhook.backoff-ms", "edgesight.webhook.queue-size",
+            "edgesight.webhook.dead-letter",
+            "edgesight.http.auth", "edgesight.http.username", "edgesight.http.password", "edgesight.http.token",
+            "edgesight.sample.video");
 
     private static final Pattern ID = Pattern.compile("^edgesight\\.(models|cameras)\\.([A-Za-z0-9_-]+)\\.(.+)$");
 

@@ -20,10 +20,20 @@ import io.edgesight.batch.BatchAggregationStrategy;
 import io.edgesight.engine.EngineOptions;
 import io.edgesight.engine.EngineRegistry;
 import io.edgesight.engine.ModelSpec;
+import io.edgesight.predict.Decoders;
+import io.edgesight.predict.ModelDescriptor;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
+import io.edgesight.sink.FrameStore;
+import io.edgesight.sink.HttpAuth;
+import io.edgesight.sink.JsonLinesRotation;
 import io.edgesight.sink.LatestPredictions;
+import io.edgesight.sink.LivePage;
+import io.edgesight.sink.OutputRules;
+import io.edgesight.sink.PipelineStats;
+import io.edgesight.sink.mqtt.MqttConnection;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -45,6 +55,7 @@ public final class EdgesightApp {
     private final Map<String, String> fileProperties;
     private volatile Main main;
     private volatile EmbeddedMqttBroker broker;
+    private volatile MqttConnection mqtt;
     private volatile PipelineTracker tracker;
     private volatile EngineRegistry engines;
 
@@ -67,9 +78,13 @@ public final class EdgesightApp {
     public int run() throws Exception {
         validate();
         SelfCheck.logOnce(); // platform, glibc, TensorFlow, GPU, TensorRT, engine: once per process
-        Settings settings = new Settings(this::property);
+        // model keys the configuration leaves out come from the model's descriptor (model.yaml), when it has one
+        Settings settings = new Settings(ModelDescriptor.overlay(this::property));
         List<ModelSpec> models = new ArrayList<>();
-        for (String id : modelIds()) models.add(ModelSpec.from(id, settings));
+        for (String id : modelIds()) {
+            models.add(ModelSpec.from(id, settings));
+            Decoders.decoderName(settings, id); // an unknown decoder stops the start before any model loads
+        }
         if (models.isEmpty()) throw new UserError("no model configured: declare edgesight.models.<id>.path in " + options.config());
         if (!Files.isDirectory(options.routes())) {
             throw new UserError("routes directory " + options.routes().toAbsolutePath() + " does not exist (--routes)");
@@ -90,11 +105,44 @@ public final class EdgesightApp {
         m.bind(PipelineTracker.BEAN, tracker);
         m.bind(BatchAggregationStrategy.BEAN, new BatchAggregationStrategy());
         m.bind(LatestPredictions.BEAN, new LatestPredictions());
+        Decoders decoders = new Decoders(settings);
+        m.bind(Decoders.BEAN, decoders);
+        // outputs (routes/outputs.yaml, routes/api.yaml)
+        PipelineStats stats = new PipelineStats(settings.integer("edgesight.stats.interval-seconds", 10, 1, 86_400));
+        m.bind(PipelineStats.BEAN, stats);
+        m.bind(FrameStore.BEAN, new FrameStore(settings.integer("edgesight.frames.width", 480, 0, 8192),
+                settings.integer("edgesight.frames.quality", 80, 1, 100)));
+        m.bind(OutputRules.BEAN, new OutputRules(settings));
+        m.bind(JsonLinesRotation.BEAN, new JsonLinesRotation(Path.of(settings.string("edgesight.output.dir", "output")),
+                settings.integer("edgesight.output.max-bytes", 64 << 20, 0, Integer.MAX_VALUE),
+                settings.integer("edgesight.output.max-age-seconds", 86_400, 0, Integer.MAX_VALUE),
+                settings.integer("edgesight.output.keep", 10, 0, 100_000)));
+        m.bind(HttpAuth.BEAN, new HttpAuth(settings));
+        m.bind(LivePage.BEAN, new LivePage());
+        int webhookTimeout = settings.integer("edgesight.webhook.timeout-ms", 5000, 1, 600_000);
+        for (String t : List.of("connectTimeout", "connectionRequestTimeout", "responseTimeout", "soTimeout")) {
+            m.addOverrideProperty("camel.component.http." + t, Integer.toString(webhookTimeout));
+        }
+        m.addOverrideProperty("camel.component.mqtt-buffer.size",
+                Integer.toString(settings.integer("edgesight.mqtt.buffer.size", 1000, 1, 10_000_000)));
+        m.addOverrideProperty("camel.component.mqtt-buffer.qos",
+                Integer.toString(settings.integer("edgesight.mqtt.qos", 1, 0, 2)));
+        m.addOverrideProperty("camel.component.mqtt-buffer.maxBytes",
+                Integer.toString(settings.integer("edgesight.mqtt.buffer.max-bytes", 16 << 20, 0, Integer.MAX_VALUE)));
         m.bind(Lifecycle.BEAN, lifecycle);
         m.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport main) {
                 lifecycle.setCamelContext(main.getCamelContext());
+                decoders.setCamelContext(main.getCamelContext());
+                stats.setCamelContext(main.getCamelContext());
+                // every paho-mqtt5 endpoint publishes through the one connection (will, TLS, reconnects)
+                main.getCamelContext().getComponent("paho-mqtt5", PahoMqtt5Component.class).setClient(mqtt.client());
+            }
+
+            @Override
+            public void afterStart(BaseMainSupport main) {
+                stats.bindMeters();
             }
         });
         // camel-main's summary would print camera URLs with their credentials
@@ -117,11 +165,9 @@ public final class EdgesightApp {
                 LOG.info("embedded MQTT broker listening on {} (set edgesight.mqtt.broker-url to use your own)", brokerUrl);
             }
             m.addOverrideProperty("camel.component.paho-mqtt5.brokerUrl", brokerUrl);
-            String user = settings.string("edgesight.mqtt.username", null);
-            if (user != null) {
-                m.addOverrideProperty("camel.component.paho-mqtt5.userName", user);
-                m.addOverrideProperty("camel.component.paho-mqtt5.password", settings.required("edgesight.mqtt.password"));
-            }
+            mqtt = MqttConnection.create(MqttConnection.Options.from(settings, brokerUrl));
+            m.bind(MqttConnection.BEAN, mqtt);
+            mqtt.start(2000);
             Thread drainWatcher = startDrainWatcher(m);
             try {
                 m.run();
@@ -131,6 +177,7 @@ public final class EdgesightApp {
                 drainWatcher.interrupt();
             }
         } finally {
+            if (mqtt != null) mqtt.close(); // "offline" on <prefix>/available, clean disconnect
             if (broker != null) broker.close();
         }
         Throwable fatal = lifecycle.fatalError();

@@ -116,6 +116,15 @@ public class PipelineTracker {
     public long failed(String camera) { return of(camera).failed.sum(); }
     public long dropped(String camera) { return of(camera).dropped.sum(); }
 
+    /** The cameras seen so far. */
+    public java.util.Set<String> cameras() { return java.util.Set.copyOf(cameras.keySet()); }
+
+    /** True once the camera's source has finished (end of a file, --max-frames). */
+    public boolean finished(String camera) {
+        Counters c = cameras.get(camera);
+        return c != null && c.finished;
+    }
+
     /**
      * True when at least one source ran, every source has finished and every frame is accounted for. Cameras
      * that failed count as finished, but a run in which every camera failed is not drained (it is an error).

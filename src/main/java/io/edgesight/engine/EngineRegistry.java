@@ -18,6 +18,7 @@ public class EngineRegistry extends ServiceSupport {
     private final Map<String, ModelSpec> specs = new LinkedHashMap<>();
     private final Map<String, TfEngine> engines = new ConcurrentHashMap<>();
     private final Map<String, Long> readyNanos = new ConcurrentHashMap<>();
+    private final Map<String, String> engineIds = new ConcurrentHashMap<>();
 
     private final EngineCache cache;
 
@@ -54,7 +55,9 @@ public class EngineRegistry extends ServiceSupport {
         ModelSpec spec = spec(id);
         long t0 = System.nanoTime();
         if (cache != null) {
-            e = cache.prepare(spec).engine();
+            EngineCache.Prepared prepared = cache.prepare(spec);
+            e = prepared.engine();
+            engineIds.put(id, prepared.dir().getFileName().toString());
         } else {
             LOG.info("engine '{}': loading {} for batch size {}", id, spec.path(), spec.batchSize());
             e = TfEngine.load(spec);
@@ -75,6 +78,14 @@ public class EngineRegistry extends ServiceSupport {
     }
 
     public Map<String, ModelSpec> specs() { return specs; }
+
+    /** The id of a model's engine: its cache directory name, or {@code <model>-b<batch>-<precision>} when uncached. */
+    public String engineId(String id) {
+        String e = engineIds.get(id);
+        if (e != null) return e;
+        ModelSpec s = spec(id);
+        return s.id() + "-b" + s.batchSize() + "-" + s.precision();
+    }
 
     /** nanoTime at which each engine became ready (start-up ordering is observable). */
     public Map<String, Long> readyNanos() { return Map.copyOf(readyNanos); }

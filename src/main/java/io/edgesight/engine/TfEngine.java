@@ -39,6 +39,8 @@ public final class TfEngine implements AutoCloseable {
     private final int height, width, channels;
     private final TensorWriter writer;
     private final Normalization normalization;
+    /** The output's shape for one frame (batch dimension removed), known after the first run (warm-up). */
+    private volatile long[] outputRowShape;
 
     private TfEngine(ModelSpec spec, SavedModelBundle bundle, SessionFunction function, String inputKey,
                      String outputKey, boolean floatInput, boolean fixedBatch, int height, int width, int channels) {
@@ -167,6 +169,17 @@ public final class TfEngine implements AutoCloseable {
     public String inputName() { return inputKey; }
     public String outputName() { return outputKey; }
 
+    /**
+     * The decoded output's shape for one frame (without the batch dimension): as the engine really returned it
+     * after the first run (warm-up), else as the signature declares it (-1 for unknown dimensions).
+     */
+    public long[] outputRowShape() {
+        long[] s = outputRowShape;
+        if (s != null) return s.clone();
+        long[] dims = function.signature().getOutputs().get(outputKey).shape.asArray();
+        return dims == null || dims.length == 0 ? new long[0] : java.util.Arrays.copyOfRange(dims, 1, dims.length);
+    }
+
     /** A tensor for a full batch; rows are written with {@link #writer()}. The caller closes it. */
     public Tensor allocateBatch(int rows) {
         Shape shape = Shape.of(rows, height, width, channels);
@@ -197,6 +210,10 @@ public final class TfEngine implements AutoCloseable {
                 long total = out.shape().size();
                 long outRows = out.shape().numDimensions() == 0 ? 1 : out.shape().size(0);
                 int perRow = (int) (total / Math.max(1, outRows));
+                if (outputRowShape == null) {
+                    long[] dims = out.shape().asArray();
+                    outputRowShape = dims.length == 0 ? new long[0] : java.util.Arrays.copyOfRange(dims, 1, dims.length);
+                }
                 float[] all = new float[(int) total];
                 ((TFloat32) out).copyTo(DataBuffers.of(all, false, false));
                 float[][] perFrame = new float[rows][];

@@ -3,11 +3,15 @@ package io.edgesight.predict;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.edgesight.engine.InferredFrame;
+
 /**
  * Turns a model's class scores into the top-k labels. Logits get a softmax; probabilities are used as they
  * are. With kind "auto", a row that is already a distribution (all in [0,1], sum 1) counts as probabilities.
  */
-public final class ClassificationDecoder {
+public final class ClassificationDecoder implements Decoder {
+    public static final String NAME = "classification";
+
     private final Labels labels;
     private final int topK;
     private final double minScore;
@@ -18,6 +22,14 @@ public final class ClassificationDecoder {
         this.topK = topK;
         this.minScore = minScore;
         this.kind = kind;
+    }
+
+    @Override
+    public String name() { return NAME; }
+
+    @Override
+    public Decoded decode(InferredFrame frame) {
+        return new Decoded(decode(frame.output()), null);
     }
 
     public List<Classification> decode(float[] scores) {

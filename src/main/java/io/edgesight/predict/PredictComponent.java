@@ -1,7 +1,6 @@
 package io.edgesight.predict;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import io.edgesight.camera.CameraConstants;
@@ -51,36 +50,45 @@ public class PredictComponent extends DefaultComponent {
 
         @Override
         public Producer createProducer() {
-            ModelSpec spec = EngineRegistry.lookup(getCamelContext()).spec(model);
-            String labelsKey = ModelSpec.PREFIX + model + ".labels";
-            Labels labels = Labels.load(spec.labels(), labelsKey);
-            ClassificationDecoder decoder = new ClassificationDecoder(labels,
-                    topK != null ? topK : spec.topK(), spec.minScore(), spec.outputKind());
+            EngineRegistry registry = EngineRegistry.lookup(getCamelContext());
+            ModelSpec spec = registry.spec(model);
+            Decoders decoders = Decoders.lookup(getCamelContext());
             return new DefaultProducer(this) {
-                private volatile boolean checked;
+                private volatile Decoder decoder;
+                private volatile Prediction.EngineInfo engine;
 
                 @Override
                 public void process(Exchange exchange) {
                     InferredFrame in = exchange.getMessage().getBody(InferredFrame.class);
                     if (in == null) throw new IllegalArgumentException("predict:" + model + " takes one inferred frame (split the infer: output)");
-                    if (!checked) {
-                        labels.checkCovers(in.output().length, labelsKey);
-                        checked = true;
+                    Decoder d = decoder;
+                    if (d == null) {
+                        // prepared by the engines start-up route once the engine is loaded
+                        d = decoder = topK == null ? decoders.decoder(model) : topK(decoders.decoder(model));
+                        engine = new Prediction.EngineInfo(registry.engineId(model), "tensorflow", spec.precision().toString());
                     }
                     long t0 = System.nanoTime();
-                    List<Classification> top = decoder.decode(in.output());
+                    Decoder.Decoded decoded = d.decode(in);
                     long decode = System.nanoTime() - t0;
                     PreparedFrame f = in.frame();
-                    Prediction p = new Prediction(1, f.cameraId(), f.seq(),
+                    Prediction p = new Prediction(Prediction.SCHEMA, f.cameraId(), f.seq(),
                             Instant.ofEpochMilli(f.captureEpochMillis()).toString(),
-                            Instant.ofEpochMilli(in.inferenceEpochMillis()).toString(), model,
-                            new Prediction.FrameSize(f.transform().sourceWidth(), f.transform().sourceHeight()), top,
+                            Instant.ofEpochMilli(in.inferenceEpochMillis()).toString(), model, engine,
+                            new Prediction.FrameSize(f.transform().sourceWidth(), f.transform().sourceHeight()),
+                            decoded.predictions(), decoded.outputs(),
                             new Prediction.BatchInfo(in.batchSize(), in.batchFill()),
                             new Prediction.Timings(ms(f.preprocessNanos()), ms(in.batchWaitNanos()), ms(in.queueNanos()),
                                     ms(in.inferenceNanos()), ms(decode), ms(System.nanoTime() - f.captureNanos())));
                     exchange.getMessage().setBody(p);
                     exchange.getMessage().setHeader(CameraConstants.CAMERA_ID, f.cameraId());
                     exchange.getMessage().setHeader(CameraConstants.FRAME_SEQ, f.seq());
+                }
+
+                /** The endpoint's topK option narrows a classification decoder's list. */
+                private Decoder topK(Decoder base) {
+                    if (!(base instanceof ClassificationDecoder)) return base;
+                    return new ClassificationDecoder(Labels.load(spec.labels(), ModelSpec.PREFIX + model + ".labels"),
+                            topK, spec.minScore(), spec.outputKind());
                 }
             };
         }

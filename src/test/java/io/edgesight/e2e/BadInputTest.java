@@ -167,4 +167,47 @@ class BadInputTest {
                 .contains("did you mean camel.server.port?")
                 .doesNotContain("\tat ");
     }
+
+    // ------------------------------------------------------------------ decoders and outputs
+
+    @Test
+    void unknownDecoder() throws Exception {
+        assertOneClearError(edgesight("edgesight.models.sample.decoder=segmentation"),
+                "edgesight.models.sample.decoder: unknown decoder 'segmentation'; use one of classification, detection, raw");
+    }
+
+    @Test
+    void labelsFileWithFewerLabelsThanTheModelHasClasses(@TempDir Path tmp) throws Exception {
+        Path labels = tmp.resolve("labels.txt");
+        Files.writeString(labels, "red_circle\ngreen_square\n");
+        assertOneClearError(edgesight("edgesight.models.sample.labels=" + labels),
+                "edgesight.models.sample.labels: labels file has 2 labels but the model outputs 4 classes");
+    }
+
+    @Test
+    void outputNameThatIsNotInTheSignature() throws Exception {
+        assertOneClearError(edgesight("edgesight.models.sample.output=probabilities"),
+                "model 'sample' has no output 'probabilities'; its outputs are [logits]");
+    }
+
+    @Test
+    void brokerUrlThatDoesNotParse() throws Exception {
+        assertOneClearError(edgesight("edgesight.mqtt.broker-url=tcp//broker:1883"),
+                "edgesight.mqtt.broker-url 'tcp//broker:1883' does not parse: no scheme; expected tcp://host:1883 or ssl://host:8883");
+    }
+
+    @Test
+    void wrongTlsTrustStorePassword(@TempDir Path tmp) throws Exception {
+        Path store = tmp.resolve("ca.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-dname", "CN=edgesight test CA", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "right-password", "-keypass", "right-password")
+                .redirectErrorStream(true).start();
+        String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(out).isZero();
+        assertOneClearError(edgesight("edgesight.mqtt.broker-url=ssl://127.0.0.1:" + Ports.free(),
+                        "edgesight.mqtt.tls.trust-store=" + store, "edgesight.mqtt.tls.trust-store-password=wrong-password"),
+                "edgesight.mqtt.tls.trust-store-password: wrong password for " + store);
+    }
 }

@@ -23,6 +23,7 @@ import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
 import io.edgesight.testing.MqttCollector;
+import io.edgesight.testing.PayloadSchema;
 import io.edgesight.testing.Ports;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +58,10 @@ class EndToEndTest {
         return labels;
     }
 
+    static List<MqttCollector.Received> predictions(MqttCollector mqtt) {
+        return mqtt.messages().stream().filter(m -> m.topic().endsWith("/predictions")).toList();
+    }
+
     @Test
     void everyFrameOfTheSampleVideoIsPredictedOncePublishedInOrderAndMostlyRight(@TempDir Path tmp) throws Exception {
         List<String> truth = groundTruth();
@@ -75,12 +80,14 @@ class EndToEndTest {
                     .as("the camera route starts only after its engine is ready")
                     .isLessThan(app.tracker().startedNanos().get("sample"));
 
-            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> mqtt.messages().size() >= truth.size());
+            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> predictions(mqtt).size() >= truth.size());
             List<JsonNode> payloads = new ArrayList<>();
-            for (MqttCollector.Received r : mqtt.messages()) {
-                assertThat(r.topic()).isEqualTo("edgesight/sample/predictions");
+            for (MqttCollector.Received r : predictions(mqtt)) {
+                PayloadSchema.assertValidPayload(r.payload());
                 payloads.add(JSON.readTree(r.payload()));
             }
+            assertThat(mqtt.messages()).extracting(MqttCollector.Received::topic)
+                    .allMatch(t -> t.equals("edgesight/sample/predictions") || t.equals("edgesight/available") || t.equals("edgesight/stats"));
             assertThat(payloads).hasSize(truth.size());
             // camera status (retained): online while reading, offline with reason "finished" at the end of the video
             try (MqttCollector status = new MqttCollector(broker.url(), "edgesight/+/status")) {
@@ -109,7 +116,10 @@ class EndToEndTest {
 
             List<String> lines = Files.readAllLines(tmp.resolve("out/sample.jsonl"));
             assertThat(lines).hasSize(truth.size());
-            for (int i = 0; i < lines.size(); i++) assertThat(JSON.readTree(lines.get(i)).get("seq").asLong()).isEqualTo(i);
+            for (int i = 0; i < lines.size(); i++) {
+                PayloadSchema.assertValidPayload(lines.get(i));
+                assertThat(JSON.readTree(lines.get(i)).get("seq").asLong()).isEqualTo(i);
+            }
         }
     }
 
@@ -139,6 +149,7 @@ class EndToEndTest {
                 last.put("latest", r);
                 return r.statusCode() == 200;
             });
+            PayloadSchema.assertValidPayload(last.get("latest").body());
             JsonNode latest = JSON.readTree(last.get("latest").body());
             assertThat(latest.get("camera").asText()).isEqualTo("sample");
             assertThat(latest.get("predictions").get(0).get("label").asText()).isNotBlank();
@@ -157,9 +168,11 @@ class EndToEndTest {
             assertThat(metrics.body()).contains("camel_exchanges");
 
             // a real subscriber on the embedded broker sees predictions
-            try (MqttCollector mqtt = new MqttCollector("tcp://127.0.0.1:" + mqttPort, "edgesight/+/predictions")) {
-                Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> mqtt.messages().size() >= 5);
-                assertThat(mqtt.messages()).allSatisfy(m -> assertThat(m.topic()).isEqualTo("edgesight/sample/predictions"));
+            try (MqttCollector mqtt = new MqttCollector("tcp://127.0.0.1:" + mqttPort, "edgesight/#")) {
+                Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> predictions(mqtt).size() >= 5);
+                predictions(mqtt).forEach(m -> PayloadSchema.assertValidPayload(m.payload()));
+                assertThat(mqtt.messages()).filteredOn(m -> m.topic().equals("edgesight/available"))
+                        .extracting(MqttCollector.Received::payload).containsExactly("online");
             }
             MosquittoSub.assertReceives("127.0.0.1", mqttPort, "edgesight/+/predictions", 3);
         } finally {

@@ -17,25 +17,40 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /** A real MQTT 5 subscriber that keeps every message it receives, in arrival order. */
 public final class MqttCollector implements AutoCloseable {
-    public record Received(String topic, String payload) {}
+    public record Received(String topic, String payload, boolean retained, byte[] bytes) {
+        public Received(String topic, String payload) { this(topic, payload, false, payload.getBytes(StandardCharsets.UTF_8)); }
+    }
 
     private final MqttClient client;
     private final List<Received> messages = new CopyOnWriteArrayList<>();
 
     public MqttCollector(String url, String filter) throws MqttException {
+        this(url, filter, false);
+    }
+
+    /**
+     * {@code persistent}: a session that outlives the connection (clean start off, 1 h expiry) and reconnects by
+     * itself, so QoS 1 messages published while it is away (broker restart) are delivered when it is back.
+     */
+    public MqttCollector(String url, String filter, boolean persistent) throws MqttException {
         client = new MqttClient(url, "test-" + UUID.randomUUID(), new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override public void disconnected(MqttDisconnectResponse r) {}
             @Override public void mqttErrorOccurred(MqttException e) {}
             @Override public void messageArrived(String topic, MqttMessage m) {
-                messages.add(new Received(topic, new String(m.getPayload(), StandardCharsets.UTF_8)));
+                messages.add(new Received(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.isRetained(), m.getPayload()));
             }
             @Override public void deliveryComplete(IMqttToken t) {}
             @Override public void connectComplete(boolean reconnect, String uri) {}
             @Override public void authPacketArrived(int reason, MqttProperties p) {}
         });
         MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
+        o.setCleanStart(!persistent);
+        if (persistent) {
+            o.setSessionExpiryInterval(3600L);
+            o.setAutomaticReconnect(true);
+            o.setAutomaticReconnectDelay(1, 1);
+        }
         client.connect(o);
         client.subscribe(filter, 1);
     }

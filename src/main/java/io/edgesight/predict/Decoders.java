@@ -1,0 +1,104 @@
+package io.edgesight.predict;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.edgesight.app.Settings;
+import io.edgesight.app.UserError;
+import io.edgesight.engine.EngineRegistry;
+import io.edgesight.engine.ModelSpec;
+import io.edgesight.engine.TfEngine;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decoder of every model, bound as {@value #BEAN}. The engines start-up route calls {@link #prepareAll} once
+ * the engines are loaded: each decoder is built against its engine's real output (so a labels file with fewer
+ * labels than the model has classes stops the start with one clear message, not at the first frame).
+ * The decoder name comes from {@code edgesight.models.<id>.decoder}, else the model's descriptor
+ * ({@code task:} in model.yaml), else {@value ClassificationDecoder#NAME}.
+ */
+public class Decoders implements CamelContextAware {
+    private static final Logger LOG = LoggerFactory.getLogger(Decoders.class);
+    public static final String BEAN = "decoders";
+    public static final List<String> NAMES = List.of(ClassificationDecoder.NAME, "detection", RawDecoder.NAME);
+
+    private final Settings settings;
+    private final Map<String, Decoder> decoders = new ConcurrentHashMap<>();
+    private CamelContext camelContext;
+
+    public Decoders(Settings settings) {
+        this.settings = settings;
+    }
+
+    public static Decoders lookup(CamelContext context) {
+        Decoders d = context.getRegistry().lookupByNameAndType(BEAN, Decoders.class);
+        if (d == null) throw new IllegalStateException("no '" + BEAN + "' bean bound; start edgesight through its launcher");
+        return d;
+    }
+
+    /** The configured decoder name of a model; an unknown one is a user error naming the key. */
+    public static String decoderName(Settings settings, String model) {
+        String key = ModelSpec.PREFIX + model + ".decoder";
+        String name = settings.string(key, ClassificationDecoder.NAME).toLowerCase(java.util.Locale.ROOT);
+        if (!NAMES.contains(name)) {
+            throw new UserError(key + ": unknown decoder '" + name + "'; use one of " + String.join(", ", NAMES)
+                    + " (raw reports the output tensor when no decoder fits)");
+        }
+        return name;
+    }
+
+    /** Builds the decoder of every configured model; the engines must be loaded. */
+    public void prepareAll() {
+        EngineRegistry registry = EngineRegistry.lookup(camelContext);
+        for (String id : registry.specs().keySet()) prepare(id, registry.engine(id));
+    }
+
+    public Decoder prepare(String model, TfEngine engine) {
+        Decoder d = create(settings, engine.spec(), engine.outputName(), engine.outputRowShape());
+        decoders.put(model, d);
+        LOG.info("model '{}': {} decoder on output '{}' {}", model, d.name(), engine.outputName(),
+                java.util.Arrays.toString(engine.outputRowShape()));
+        return d;
+    }
+
+    /** A decoder for one model whose output (for one frame) has {@code rowShape}. */
+    public static Decoder create(Settings settings, ModelSpec spec, String outputName, long[] rowShape) {
+        String name = decoderName(settings, spec.id());
+        long elements = 1;
+        for (long d : rowShape) elements *= Math.max(1, d);
+        return switch (name) {
+            case ClassificationDecoder.NAME -> {
+                String key = ModelSpec.PREFIX + spec.id() + ".labels";
+                if (rowShape.length != 1) {
+                    throw new UserError("model '" + spec.id() + "': output '" + outputName + "' has shape "
+                            + java.util.Arrays.toString(rowShape) + " per frame; the classification decoder needs one score per class"
+                            + " (set " + ModelSpec.PREFIX + spec.id() + ".decoder=raw to see what it outputs)");
+                }
+                Labels labels = Labels.load(spec.labels(), key);
+                labels.checkCovers((int) elements, key);
+                yield new ClassificationDecoder(labels, spec.topK(), spec.minScore(), spec.outputKind());
+            }
+            case RawDecoder.NAME -> new RawDecoder(outputName, rowShape, "float32");
+            default -> throw new UserError("model '" + spec.id() + "': the " + name + " decoder is not part of this build"
+                    + "; use one of " + ClassificationDecoder.NAME + ", " + RawDecoder.NAME);
+        };
+    }
+
+    /** The prepared decoder of a model. */
+    public Decoder decoder(String model) {
+        Decoder d = decoders.get(model);
+        if (d == null) throw new IllegalStateException("decoder of model '" + model + "' is not ready: the engines start-up route prepares it");
+        return d;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) { this.camelContext = camelContext; }
+
+    @Override
+    public CamelContext getCamelContext() { return camelContext; }
+}

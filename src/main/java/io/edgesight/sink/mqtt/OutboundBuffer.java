@@ -1,0 +1,114 @@
+package io.edgesight.sink.mqtt;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bounded, drop-oldest FIFO of outbound messages. {@link #offer} never blocks: when the buffer is full (by
+ * message count or bytes) the oldest messages are dropped and counted, and the drops are logged at most once per
+ * interval. One consumer {@link #peek peeks} at the head, delivers it, then {@link #remove removes} it, so a
+ * message that fails stays at the head and is retried before anything newer (order is kept).
+ */
+public final class OutboundBuffer {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundBuffer.class);
+
+    /** One message: body bytes and the headers the sending route set (topic, QoS, retain, ...). */
+    public record Entry(byte[] body, Map<String, Object> headers, int qos, long enqueuedNanos) {}
+
+    private final String name;
+    private final int capacity;
+    private final long maxBytes;
+    private final long logIntervalNanos;
+    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    private long bytes;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong failedQos0 = new AtomicLong();
+    private long droppedSinceLog;
+    private long lastLogNanos;
+    private boolean logged;
+    private long maxDepth;
+
+    public OutboundBuffer(String name, int capacity, long maxBytes, long logIntervalMillis) {
+        if (capacity < 1) throw new IllegalArgumentException("buffer '" + name + "' needs room for at least one message");
+        this.name = name;
+        this.capacity = capacity;
+        this.maxBytes = maxBytes;
+        this.logIntervalNanos = TimeUnit.MILLISECONDS.toNanos(logIntervalMillis);
+    }
+
+    /** Adds a message; drops the oldest while the buffer is over its bounds. Never blocks. */
+    public void offer(Entry e) {
+        synchronized (this) {
+            queue.addLast(e);
+            bytes += e.body().length;
+            while (queue.size() > 1 && (queue.size() > capacity || (maxBytes > 0 && bytes > maxBytes))) {
+                Entry old = queue.pollFirst();
+                bytes -= old.body().length;
+                dropped.incrementAndGet();
+                droppedSinceLog++;
+            }
+            maxDepth = Math.max(maxDepth, queue.size());
+            notifyAll();
+        }
+        logDropsIfDue();
+    }
+
+    /** The oldest message, waiting up to {@code timeoutMillis} for one; null when still empty. */
+    public synchronized Entry peek(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (queue.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return null;
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return queue.peekFirst();
+    }
+
+    /** Removes {@code e} once delivered (or given up); false when it was dropped meanwhile. */
+    public synchronized boolean remove(Entry e, boolean deliveredOk) {
+        if (queue.peekFirst() != e) return false; // dropped as the oldest while being sent
+        queue.pollFirst();
+        bytes -= e.body().length;
+        if (deliveredOk) delivered.incrementAndGet();
+        else failedQos0.incrementAndGet();
+        return true;
+    }
+
+    /** True while {@code e} is still waiting (it is only ever at the head, or gone). */
+    public synchronized boolean contains(Entry e) {
+        return queue.peekFirst() == e;
+    }
+
+    /** Logs the drops of the last interval in one line, at most once per interval. */
+    public void logDropsIfDue() {
+        long n;
+        long total;
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (droppedSinceLog == 0 || (logged && now - lastLogNanos < logIntervalNanos)) return;
+            logged = true;
+            n = droppedSinceLog;
+            droppedSinceLog = 0;
+            lastLogNanos = now;
+            total = dropped.get();
+        }
+        LOG.warn("MQTT outbound buffer '{}' is full ({} messages / {} bytes): dropped the {} oldest message(s) (total {}); "
+                + "is the broker reachable?", name, capacity, maxBytes, n, total);
+    }
+
+    public synchronized int depth() { return queue.size(); }
+    public synchronized long bytes() { return bytes; }
+    public synchronized long maxDepth() { return maxDepth; }
+    public long dropped() { return dropped.get(); }
+    public long delivered() { return delivered.get(); }
+    public long failedQos0() { return failedQos0.get(); }
+    public int capacity() { return capacity; }
+    public long maxBytes() { return maxBytes; }
+    public String name() { return name; }
+}
