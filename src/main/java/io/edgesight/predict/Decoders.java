@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public class Decoders implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(Decoders.class);
     public static final String BEAN = "decoders";
-    public static final List<String> NAMES = List.of(ClassificationDecoder.NAME, "detection", RawDecoder.NAME);
+    public static final List<String> NAMES = List.of(ClassificationDecoder.NAME, DetectionItems.NAME, RawDecoder.NAME);
 
     private final Settings settings;
     private final Map<String, Decoder> decoders = new ConcurrentHashMap<>();
@@ -44,7 +44,9 @@ public class Decoders implements CamelContextAware {
     /** The configured decoder name of a model; an unknown one is a user error naming the key. */
     public static String decoderName(Settings settings, String model) {
         String key = ModelSpec.PREFIX + model + ".decoder";
-        String name = settings.string(key, ClassificationDecoder.NAME).toLowerCase(java.util.Locale.ROOT);
+        // task (the import command's word, as in model.yaml) names the decoder when decoder is not set
+        String task = settings.string(ModelSpec.PREFIX + model + ".task", ClassificationDecoder.NAME);
+        String name = settings.string(key, task).toLowerCase(java.util.Locale.ROOT);
         if (!NAMES.contains(name)) {
             throw new UserError(key + ": unknown decoder '" + name + "'; use one of " + String.join(", ", NAMES)
                     + " (raw reports the output tensor when no decoder fits)");
@@ -59,7 +61,7 @@ public class Decoders implements CamelContextAware {
     }
 
     public Decoder prepare(String model, TfEngine engine) {
-        Decoder d = create(settings, engine.spec(), engine.outputName(), engine.outputRowShape());
+        Decoder d = create(settings, engine.spec(), engine.outputName(), engine.outputRowShape(), engine.width(), engine.height());
         decoders.put(model, d);
         LOG.info("model '{}': {} decoder on output '{}' {}", model, d.name(), engine.outputName(),
                 java.util.Arrays.toString(engine.outputRowShape()));
@@ -68,6 +70,12 @@ public class Decoders implements CamelContextAware {
 
     /** A decoder for one model whose output (for one frame) has {@code rowShape}. */
     public static Decoder create(Settings settings, ModelSpec spec, String outputName, long[] rowShape) {
+        return create(settings, spec, outputName, rowShape, 0, 0);
+    }
+
+    /** As above; detection needs the model's input size to scale normalised boxes. */
+    public static Decoder create(Settings settings, ModelSpec spec, String outputName, long[] rowShape,
+                                 int inputWidth, int inputHeight) {
         String name = decoderName(settings, spec.id());
         long elements = 1;
         for (long d : rowShape) elements *= Math.max(1, d);
@@ -84,8 +92,17 @@ public class Decoders implements CamelContextAware {
                 yield new ClassificationDecoder(labels, spec.topK(), spec.minScore(), spec.outputKind());
             }
             case RawDecoder.NAME -> new RawDecoder(outputName, rowShape, "float32");
-            default -> throw new UserError("model '" + spec.id() + "': the " + name + " decoder is not part of this build"
-                    + "; use one of " + ClassificationDecoder.NAME + ", " + RawDecoder.NAME);
+            case DetectionItems.NAME -> {
+                String key = ModelSpec.PREFIX + spec.id() + ".labels";
+                DetectionDecoder.Config config = DetectionDecoder.Config.from(spec.id(), settings);
+                if (config.format() != DetectionDecoder.Format.XYXY_SCORE_CLASS || elements % 6 != 0) {
+                    throw new UserError("model '" + spec.id() + "': output '" + outputName + "' has shape "
+                            + java.util.Arrays.toString(rowShape) + " per frame; the detection decoder takes the single-tensor"
+                            + " form [K, 6] (x1, y1, x2, y2, score, class) from one output");
+                }
+                yield new DetectionItems(new DetectionDecoder(Labels.load(spec.labels(), key), config, inputWidth, inputHeight));
+            }
+            default -> throw new UserError("model '" + spec.id() + "': unknown decoder '" + name + "'");
         };
     }
 

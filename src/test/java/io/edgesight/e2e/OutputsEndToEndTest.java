@@ -258,6 +258,8 @@ class OutputsEndToEndTest {
                 assertThat(ImageIO.read(new ByteArrayInputStream(r.bytes())).getWidth()).isEqualTo(480);
             } else if (t.equals("edgesight/available")) {
                 assertThat(r.payload()).isEqualTo("online");
+            } else if (t.equals("edgesight/sample/status")) {
+                assertThat(r.payload()).contains("\"camera\":\"sample\""); // retained camera status (docs/CAMERAS.md)
             } else {
                 assertThat(t).matches("edgesight/sample/(red_circle|green_square|blue_triangle|yellow_star)");
                 assertThat(r.payload()).matches("[0-9]+");
