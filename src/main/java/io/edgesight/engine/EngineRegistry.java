@@ -16,7 +16,7 @@ public class EngineRegistry extends ServiceSupport {
     public static final String BEAN = "engines";
 
     private final Map<String, ModelSpec> specs = new LinkedHashMap<>();
-    private final Map<String, TfEngine> engines = new ConcurrentHashMap<>();
+    private final Map<String, Engine> engines = new ConcurrentHashMap<>();
     private final Map<String, Long> readyNanos = new ConcurrentHashMap<>();
 
     private final EngineCache cache;
@@ -48,28 +48,28 @@ public class EngineRegistry extends ServiceSupport {
     }
 
     /** Loads and warms up the engine for {@code id} once; later calls return it. */
-    public synchronized TfEngine prepare(String id) {
-        TfEngine e = engines.get(id);
+    public synchronized Engine prepare(String id) {
+        Engine e = engines.get(id);
         if (e != null) return e;
         ModelSpec spec = spec(id);
         long t0 = System.nanoTime();
         if (cache != null) {
             e = cache.prepare(spec).engine();
         } else {
-            LOG.info("engine '{}': loading {} for batch size {}", id, spec.path(), spec.batchSize());
-            e = TfEngine.load(spec);
+            LOG.info("engine '{}': loading {} for batch size {} ({})", id, spec.path(), spec.batchSize(), Engines.runtimeOf(spec));
+            e = Engines.load(spec);
         }
         long warmMs = e.warmUp() / 1_000_000;
-        LOG.info("engine '{}' ready in {} ms: input {}, output '{}', warm-up batch {} ms",
-                id, (System.nanoTime() - t0) / 1_000_000, e, e.outputName(), warmMs);
+        LOG.info("engine '{}' ready in {} ms on {}: input {}, output '{}', warm-up batch {} ms",
+                id, (System.nanoTime() - t0) / 1_000_000, e.runtime(), e, e.outputName(), warmMs);
         engines.put(id, e);
         readyNanos.put(id, System.nanoTime());
         return e;
     }
 
     /** The loaded engine; the startup route must have prepared it. */
-    public TfEngine engine(String id) {
-        TfEngine e = engines.get(id);
+    public Engine engine(String id) {
+        Engine e = engines.get(id);
         if (e == null) throw new EngineException("engine '" + id + "' is not ready: the engines startup route prepares it before cameras start");
         return e;
     }
@@ -81,7 +81,7 @@ public class EngineRegistry extends ServiceSupport {
 
     @Override
     protected void doStop() {
-        engines.values().forEach(TfEngine::close);
+        engines.values().forEach(Engine::close);
         engines.clear();
     }
 }
