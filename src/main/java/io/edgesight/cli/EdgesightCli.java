@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 /** Command line: {@code run} (default), {@code sample train}, {@code sample video}. */
 @Command(name = "edgesight", mixinStandardHelpOptions = true, version = "edgesight 0.1.0",
         description = "Camera frames -> batches -> TensorFlow Java -> MQTT, files and HTTP.",
-        subcommands = {EdgesightCli.Run.class, EdgesightCli.Sample.class, BenchCommand.class, EngineCommand.class})
+        subcommands = {EdgesightCli.Run.class, EdgesightCli.Sample.class, BenchCommand.class, EngineCommand.class,
+                OnnxCommand.class})
 public final class EdgesightCli implements Callable<Integer> {
 
     /** Exit code of a user error (bad config, missing model, ...). */
