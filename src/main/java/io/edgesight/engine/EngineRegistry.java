@@ -18,6 +18,7 @@ public class EngineRegistry extends ServiceSupport {
     private final Map<String, ModelSpec> specs = new LinkedHashMap<>();
     private final Map<String, Engine> engines = new ConcurrentHashMap<>();
     private final Map<String, Long> readyNanos = new ConcurrentHashMap<>();
+    private final Map<String, String> runtimes = new ConcurrentHashMap<>();
 
     private final EngineCache cache;
 
@@ -64,6 +65,7 @@ public class EngineRegistry extends ServiceSupport {
                 id, (System.nanoTime() - t0) / 1_000_000, e.runtime(), e, e.outputName(), warmMs);
         engines.put(id, e);
         readyNanos.put(id, System.nanoTime());
+        runtimes.put(id, e.runtime());
         return e;
     }
 
@@ -78,6 +80,9 @@ public class EngineRegistry extends ServiceSupport {
 
     /** nanoTime at which each engine became ready (start-up ordering is observable). */
     public Map<String, Long> readyNanos() { return Map.copyOf(readyNanos); }
+
+    /** The runtime ("tensorflow", "onnxruntime") each prepared engine ran on (kept after stop). */
+    public Map<String, String> runtimes() { return Map.copyOf(runtimes); }
 
     @Override
     protected void doStop() {

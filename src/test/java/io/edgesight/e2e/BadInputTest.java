@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
+import io.edgesight.onnx.ColourClassifier;
+import io.edgesight.testing.OnnxTestModels;
 import io.edgesight.testing.Ports;
 import io.edgesight.testing.TestModels;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +103,37 @@ class BadInputTest {
     @Test
     void modelPathThatIsNotASavedModel(@TempDir Path tmp) throws Exception {
         assertOneClearError(edgesight("edgesight.models.sample.path=" + tmp), "is not a SavedModel (no saved_model.pb)");
+    }
+
+    @Test
+    void corruptOnnxModel(@TempDir Path tmp) throws Exception {
+        Path m = ColourClassifier.write(tmp.resolve("m.onnx"));
+        byte[] bytes = Files.readAllBytes(m);
+        Files.write(m, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // a download cut short
+        assertOneClearError(edgesight("edgesight.models.sample.path=" + m),
+                "model 'sample': " + m + " is not a valid ONNX model (ONNX Runtime cannot parse it");
+    }
+
+    @Test
+    void onnxModelWithoutAnImageInput(@TempDir Path tmp) throws Exception {
+        Path m = OnnxTestModels.vectorModel(tmp.resolve("vector.onnx"));
+        assertOneClearError(edgesight("edgesight.models.sample.path=" + m),
+                "model 'sample' input 'features' is float32 [?, 10], not an image tensor");
+    }
+
+    @Test
+    void onnxModelWithAnOpsetTheRuntimeCannotRun(@TempDir Path tmp) throws Exception {
+        Path m = ColourClassifier.write(tmp.resolve("future.onnx"), 99);
+        assertOneClearError(edgesight("edgesight.models.sample.path=" + m),
+                "uses opset 99 of domain ai.onnx, but ONNX Runtime 1.20.0 runs opsets up to 21; export the model with opset 21 or lower");
+    }
+
+    @Test
+    void tensorRtRequiredWithAnOnnxModelOnThisMachine(@TempDir Path tmp) throws Exception {
+        Path m = ColourClassifier.write(tmp.resolve("m.onnx"));
+        assertOneClearError(edgesight("edgesight.models.sample.path=" + m, "edgesight.engine.tensorrt=required"),
+                "edgesight.engine.tensorrt=required, but ONNX Runtime 1.20.0 in this jar (com.microsoft.onnxruntime:onnxruntime,"
+                        + " the CPU build) has no TensorRT execution provider");
     }
 
     @Test
