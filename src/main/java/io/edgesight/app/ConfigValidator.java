@@ -32,6 +32,7 @@ public final class ConfigValidator {
             "edgesight.engine.trt.is-dynamic-op", "edgesight.engine.trt.allow-build-at-runtime",
             "edgesight.engine.gpu.memory-limit-mb", "edgesight.engine.gpu.allow-growth",
             "edgesight.engine.inter-op-threads", "edgesight.engine.xla", "edgesight.engine.onnx.optimization-level",
+            "edgesight.engine.onnx.allow-spinning",
             "edgesight.cameras.{id}.url", "edgesight.cameras.{id}.loop", "edgesight.cameras.{id}.pacing",
             "edgesight.batch.timeout-ms",
             "edgesight.mqtt.broker-url", "edgesight.mqtt.prefix", "edgesight.mqtt.qos", "edgesight.mqtt.username",

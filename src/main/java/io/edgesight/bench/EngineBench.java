@@ -33,9 +33,65 @@ public final class EngineBench {
     public static List<Result> run(List<ModelSpec> bases, int[] batches, int warmup, int runs, PrintStream out) {
         List<Result> results = new ArrayList<>();
         for (int b : batches) {
-            for (ModelSpec base : bases) results.add(one(base.withBatchSize(b), warmup, runs, out));
+            if (bases.size() == 1) {
+                results.add(one(bases.get(0).withBatchSize(b), warmup, runs, out));
+            } else {
+                results.addAll(interleaved(bases, b, warmup, runs, out));
+            }
         }
         return results;
+    }
+
+    /**
+     * Several models at one batch size, run by run in turn (A, B, A, B, ...): on a machine shared with other work,
+     * every model sees the same load, so their ratio holds even when the absolute numbers move. Throughput is
+     * images over the summed run time of that model.
+     */
+    private static List<Result> interleaved(List<ModelSpec> bases, int b, int warmup, int runs, PrintStream out) {
+        List<Engine> engines = new ArrayList<>();
+        List<BatchMemory> inputs = new ArrayList<>();
+        try {
+            for (ModelSpec base : bases) {
+                ModelSpec spec = base.withBatchSize(b);
+                Engine engine = Engines.load(spec);
+                engines.add(engine);
+                BatchMemory input = engine.allocateBatch(b);
+                inputs.add(input);
+                boolean floats = engine.writer().rowBytes() == 4L * engine.height() * engine.width() * engine.channels();
+                fillRandom(input.address(), engine.writer().rowBytes() * b, floats, engine.normalization().preset().name().equals("raw"));
+                out.printf("%s batch %d on %s: input %s, %d threads%n", spec.id(), b, engine.runtime(), engine, spec.threads());
+            }
+            int n = engines.size();
+            for (int i = 0; i < warmup; i++) {
+                for (int k = 0; k < n; k++) engines.get(k).run(inputs.get(k), b);
+                Progress.bar(out, "warm-up (interleaved)", i + 1, warmup);
+            }
+            long[][] lat = new long[n][runs];
+            for (int i = 0; i < runs; i++) {
+                for (int k = 0; k < n; k++) {
+                    long s = System.nanoTime();
+                    engines.get(k).run(inputs.get(k), b);
+                    lat[k][i] = System.nanoTime() - s;
+                }
+                Progress.bar(out, "timed (interleaved)", i + 1, runs);
+            }
+            Progress.clear(out);
+            List<Result> results = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                long total = 0;
+                for (long l : lat[k]) total += l;
+                Engine e = engines.get(k);
+                Result r = new Result(e.spec().id(), e.runtime(), b, e.spec().threads(), runs, (double) runs * b / (total / 1e9),
+                        Stats.of(lat[k]));
+                out.printf("  %s batch %d: %.1f images/s, p50 %.1f ms, p99 %.1f ms%n", r.model(), b, r.imagesPerSecond(),
+                        r.latency().p50(), r.latency().p99());
+                results.add(r);
+            }
+            return results;
+        } finally {
+            inputs.forEach(BatchMemory::close);
+            engines.forEach(Engine::close);
+        }
     }
 
     private static Result one(ModelSpec spec, int warmup, int runs, PrintStream out) {

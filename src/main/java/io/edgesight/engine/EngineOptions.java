@@ -12,7 +12,7 @@ import io.edgesight.app.UserError;
 public record EngineOptions(java.nio.file.Path dir, TensorRtPolicy tensorrt, long maxWorkspaceBytes, int minimumSegmentSize,
                             int maximumCachedEngines, boolean dynamicOp, boolean allowBuildAtRuntime,
                             int gpuMemoryLimitMb, boolean gpuAllowGrowth, int interOpThreads, boolean xla,
-                            OnnxOptimization onnxOptimization) {
+                            OnnxOptimization onnxOptimization, boolean onnxAllowSpinning) {
 
     /** ONNX Runtime graph optimisation level of an engine build (ORT's GraphOptimizationLevel). */
     public enum OnnxOptimization {
@@ -55,14 +55,15 @@ public record EngineOptions(java.nio.file.Path dir, TensorRtPolicy tensorrt, lon
                 s.bool(PREFIX + "gpu.allow-growth", true),
                 s.integer(PREFIX + "inter-op-threads", 1, 1, 256),
                 s.bool(PREFIX + "xla", false),
-                onnxOptimization(s.string(PREFIX + "onnx.optimization-level", "all")));
+                onnxOptimization(s.string(PREFIX + "onnx.optimization-level", "all")),
+                s.bool(PREFIX + "onnx.allow-spinning", false));
         o.validate();
         return o;
     }
 
     public static EngineOptions defaults() {
         return new EngineOptions(java.nio.file.Path.of("engines"), TensorRtPolicy.auto, 1L << 30, 3, 1, true, true,
-                2048, true, 1, false, OnnxOptimization.all);
+                2048, true, 1, false, OnnxOptimization.all, false);
     }
 
     private static OnnxOptimization onnxOptimization(String v) {

@@ -150,6 +150,7 @@ final class OrtRuntime implements EngineRuntime {
         o.put("optimizationLevel", options.onnxOptimization().name());
         o.put("interOpThreads", options.interOpThreads());
         o.put("executionMode", executionMode(options).name());
+        o.put("allowSpinning", options.onnxAllowSpinning());
         o.put("providers", providers(trt));
         if (trt) o.put("tensorrt", tensorRtOptions(spec, options, null, null));
         if (cudaPresent()) o.put("cuda", cudaOptions(options));
@@ -198,6 +199,9 @@ final class OrtRuntime implements EngineRuntime {
             so.setExecutionMode(executionMode(o));
             so.setOptimizationLevel(optLevel(level));
             so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            // idle intra-op threads sleep instead of spinning: on a shared CPU spinning takes the cores that
+            // decoding, batching and publishing need (docs/BENCHMARKS.md)
+            so.addConfigEntry("session.intra_op.allow_spinning", o.onnxAllowSpinning() ? "1" : "0");
             return so;
         } catch (OrtException | RuntimeException e) {
             so.close();

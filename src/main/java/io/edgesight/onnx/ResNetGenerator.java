@@ -228,6 +228,11 @@ public final class ResNetGenerator {
                 if (st.findAny().isEmpty()) Files.delete(vars);
             }
         }
+        try {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException ignored) {
+            // non-POSIX file system
+        }
         if (Files.exists(abs)) deleteTree(abs);
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
         return dir;

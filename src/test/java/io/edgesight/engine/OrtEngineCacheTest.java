@@ -58,6 +58,7 @@ class OrtEngineCacheTest {
         assertThat(m.path("spec").path("inputLayout").asText()).isEqualTo("NCHW");
         assertThat(m.path("options").path("optimizationLevel").asText()).isEqualTo("all");
         assertThat(m.path("options").path("executionMode").asText()).isEqualTo("SEQUENTIAL");
+        assertThat(m.path("options").path("allowSpinning").asBoolean()).isFalse();
         assertThat(m.path("tensorrt").path("used").asBoolean()).isFalse();
         assertThat(m.path("files").has("model.onnx")).isTrue();
         long modified = Files.getLastModifiedTime(optimised).toMillis();
