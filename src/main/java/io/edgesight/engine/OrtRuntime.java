@@ -48,15 +48,53 @@ final class OrtRuntime implements EngineRuntime {
 
     private final EngineOptions options;
     private final EnumSet<OrtProvider> available;
+    private final Map<OrtProvider, String> unusable;
 
     OrtRuntime(EngineOptions options) {
-        this(options, OrtEnvironment.getAvailableProviders());
+        this(options, usable(OrtEnvironment.getAvailableProviders()), PROBLEMS);
     }
 
     OrtRuntime(EngineOptions options, EnumSet<OrtProvider> available) {
+        this(options, available, Map.of());
+    }
+
+    private OrtRuntime(EngineOptions options, EnumSet<OrtProvider> available, Map<OrtProvider, String> unusable) {
         this.options = options;
         this.available = available;
+        this.unusable = unusable;
         OrtEngine.env();
+    }
+
+    private static final Map<OrtProvider, String> PROBLEMS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static volatile EnumSet<OrtProvider> usable;
+
+    /**
+     * The GPU build reports CUDA and TensorRT whether or not their libraries (libcudart, libcudnn, libnvinfer) are
+     * installed: each is appended once to a throw-away session config, and one that does not load counts as absent.
+     */
+    private static EnumSet<OrtProvider> usable(EnumSet<OrtProvider> reported) {
+        EnumSet<OrtProvider> u = usable;
+        if (u != null) return u;
+        u = EnumSet.copyOf(reported);
+        for (OrtProvider p : List.of(OrtProvider.TENSOR_RT, OrtProvider.CUDA)) {
+            if (!reported.contains(p)) continue;
+            try (SessionOptions so = new SessionOptions()) {
+                if (p == OrtProvider.TENSOR_RT) {
+                    try (OrtTensorRTProviderOptions t = new OrtTensorRTProviderOptions(0)) {
+                        so.addTensorrt(t);
+                    }
+                } else {
+                    try (OrtCUDAProviderOptions c = new OrtCUDAProviderOptions(0)) {
+                        so.addCUDA(c);
+                    }
+                }
+            } catch (OrtException | RuntimeException e) {
+                u.remove(p);
+                PROBLEMS.put(p, String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
+            }
+        }
+        usable = u;
+        return u;
     }
 
     @Override public String name() { return OrtEngine.RUNTIME; }
@@ -110,7 +148,13 @@ final class OrtRuntime implements EngineRuntime {
 
     @Override
     public boolean tensorRt(EngineOptions.TensorRtPolicy policy) {
-        return TensorRt.decide(policy, tensorRtPresent(), OrtEngine.RUNTIME, missingMessage(available),
+        String missing = unusable.containsKey(OrtProvider.TENSOR_RT)
+                ? "ONNX Runtime " + OrtEngine.version() + " has a TensorRT execution provider, but it does not load here ("
+                        + unusable.get(OrtProvider.TENSOR_RT) + "): TensorRT, CUDA and cuDNN must be installed in the versions"
+                        + " this ONNX Runtime was built for; see docs/ENGINES.md. Set edgesight.engine.tensorrt=auto to run"
+                        + " ONNX Runtime on the CPU instead."
+                : missingMessage(available);
+        return TensorRt.decide(policy, tensorRtPresent(), OrtEngine.RUNTIME, missing,
                 " Set edgesight.engine.tensorrt=auto to run ONNX Runtime on the CPU instead.",
                 cudaPresent() ? " Running ONNX Runtime on CUDA." : " Running ONNX Runtime on the CPU.");
     }
