@@ -33,6 +33,7 @@ class BadInputTest {
     record Outcome(int exit, String output) {}
 
     static Outcome edgesight(Path routes, Path config, String... sets) throws Exception {
+        int http = Ports.free(); // API and management share one port, as in the shipped config: never 8080 in tests
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.edgesight.cli.EdgesightCli", "run",
@@ -40,7 +41,8 @@ class BadInputTest {
                 "--set", "edgesight.sample.video=" + EndToEndTest.VIDEO,
                 "--set", "edgesight.cameras.sample.url=" + EndToEndTest.VIDEO,
                 "--set", "edgesight.mqtt.embedded.port=" + Ports.free(),
-                "--set", "camel.server.port=" + Ports.free(),
+                "--set", "camel.server.port=" + http,
+                "--set", "camel.management.port=" + http,
                 "--set", "edgesight.engine.dir=target/test-engines"));
         for (String s : sets) {
             cmd.add("--set");
