@@ -2,7 +2,6 @@ package io.edgesight.engine;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -59,9 +58,5 @@ interface EngineRuntime {
     /** Files under {@link #modelDir()} the runtime itself updates (TensorRT caches): not verified by hash. */
     default boolean verified(String relativePath) {
         return true;
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -66,6 +66,12 @@ class BadInputTest {
         assertThat(o.output()).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception:");
     }
 
+    /** One clear line and the user-error exit code 2 of the command line. */
+    static void assertOneUserError(Outcome o, String expected) {
+        assertOneClearError(o, expected);
+        assertThat(o.exit()).as(o.output()).isEqualTo(io.edgesight.cli.EdgesightCli.USER_ERROR);
+    }
+
     @Test
     void missingModelDirectory() throws Exception {
         assertOneClearError(edgesight("edgesight.models.sample.path=/nonexistent/model"),
@@ -112,28 +118,28 @@ class BadInputTest {
         Path m = ColourClassifier.write(tmp.resolve("m.onnx"));
         byte[] bytes = Files.readAllBytes(m);
         Files.write(m, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // a download cut short
-        assertOneClearError(edgesight("edgesight.models.sample.path=" + m),
+        assertOneUserError(edgesight("edgesight.models.sample.path=" + m),
                 "model 'sample': " + m + " is not a valid ONNX model (ONNX Runtime cannot parse it");
     }
 
     @Test
     void onnxModelWithoutAnImageInput(@TempDir Path tmp) throws Exception {
         Path m = OnnxTestModels.vectorModel(tmp.resolve("vector.onnx"));
-        assertOneClearError(edgesight("edgesight.models.sample.path=" + m),
+        assertOneUserError(edgesight("edgesight.models.sample.path=" + m),
                 "model 'sample' input 'features' is float32 [?, 10], not an image tensor");
     }
 
     @Test
     void onnxModelWithAnOpsetTheRuntimeCannotRun(@TempDir Path tmp) throws Exception {
         Path m = ColourClassifier.write(tmp.resolve("future.onnx"), 99);
-        assertOneClearError(edgesight("edgesight.models.sample.path=" + m),
+        assertOneUserError(edgesight("edgesight.models.sample.path=" + m),
                 "uses opset 99 of domain ai.onnx, but ONNX Runtime 1.20.0 runs opsets up to 21; export the model with opset 21 or lower");
     }
 
     @Test
     void tensorRtRequiredWithAnOnnxModelOnThisMachine(@TempDir Path tmp) throws Exception {
         Path m = ColourClassifier.write(tmp.resolve("m.onnx"));
-        assertOneClearError(edgesight("edgesight.models.sample.path=" + m, "edgesight.engine.tensorrt=required"),
+        assertOneUserError(edgesight("edgesight.models.sample.path=" + m, "edgesight.engine.tensorrt=required"),
                 "edgesight.engine.tensorrt=required, but ONNX Runtime 1.20.0 in this jar (com.microsoft.onnxruntime:onnxruntime,"
                         + " the CPU build) has no TensorRT execution provider");
     }
