@@ -4,31 +4,31 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import io.edgesight.engine.TfEngine;
+import io.edgesight.engine.BatchMemory;
+import io.edgesight.engine.Engine;
 import io.edgesight.preprocess.PreparedFrame;
-import org.tensorflow.Tensor;
-import org.tensorflow.TensorMemory;
 
 /**
- * Frames gathered for one engine run. Each frame is normalised straight into its row of the batch tensor
- * as it arrives, so a completed batch is ready to run with no further copy.
+ * Frames gathered for one engine run. Each frame is normalised straight into its row of the batch's native memory
+ * (allocated by the engine, whatever its runtime) as it arrives, so a completed batch is ready to run with no
+ * further copy.
  */
 public final class Batch implements AutoCloseable {
     private final String modelId;
-    private final TfEngine engine;
+    private final Engine engine;
     private final int capacity;
     private final List<PreparedFrame> frames;
-    private Tensor tensor;
+    private BatchMemory memory;
     private final long address;
     private long completedNanos;
 
-    public Batch(String modelId, TfEngine engine) {
+    public Batch(String modelId, Engine engine) {
         this.modelId = modelId;
         this.engine = engine;
         this.capacity = engine.batchSize();
         this.frames = new ArrayList<>(capacity);
-        this.tensor = engine.allocateBatch(capacity);
-        this.address = TensorMemory.address(tensor);
+        this.memory = engine.allocateBatch(capacity);
+        this.address = memory.address();
     }
 
     /** Writes the frame into the next row and frees its resized image. */
@@ -45,14 +45,15 @@ public final class Batch implements AutoCloseable {
     public int size() { return frames.size(); }
     public int capacity() { return capacity; }
     public List<PreparedFrame> frames() { return Collections.unmodifiableList(frames); }
-    public Tensor tensor() { return tensor; }
+    /** The batch's input memory, to hand to {@link Engine#run}. */
+    public BatchMemory memory() { return memory; }
     public long completedNanos() { return completedNanos; }
     void markCompleted() { completedNanos = System.nanoTime(); }
 
     @Override
     public void close() {
-        Tensor t = tensor;
-        tensor = null;
-        if (t != null) t.close();
+        BatchMemory m = memory;
+        memory = null;
+        if (m != null) m.close();
     }
 }

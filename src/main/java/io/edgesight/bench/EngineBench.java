@@ -5,67 +5,134 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import io.edgesight.engine.BatchMemory;
+import io.edgesight.engine.Engine;
+import io.edgesight.engine.Engines;
 import io.edgesight.engine.ModelSpec;
-import io.edgesight.engine.TfEngine;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.tensorflow.Tensor;
-import org.tensorflow.TensorMemory;
 
 /**
- * The seed's benchmark, for any SavedModel: for each batch size, warm-up runs, then timed runs with the
- * step latency printed every 50 steps, throughput in images/s and p50/p99 latency. The bare engine, no camera
- * and no Camel: the reference the pipeline is measured against.
+ * The seed's benchmark, for any SavedModel or ONNX model: for each batch size, warm-up runs, then timed runs with
+ * the step latency printed every 50 steps, throughput in images/s and p50/p99 latency. The bare engine, no camera
+ * and no Camel: the reference the pipeline is measured against. Several models (e.g. the same network as a
+ * SavedModel and as ONNX) are measured batch size by batch size, one after the other, so that they share the
+ * machine's conditions.
  */
 public final class EngineBench {
 
-    public record Result(String model, int batch, int runs, double imagesPerSecond, Stats latency) {}
+    public record Result(String model, String runtime, int batch, int threads, int runs, double imagesPerSecond, Stats latency) {}
 
     private EngineBench() {}
 
     public static List<Result> run(ModelSpec base, int[] batches, int warmup, int runs, PrintStream out) {
+        return run(List.of(base), batches, warmup, runs, out);
+    }
+
+    public static List<Result> run(List<ModelSpec> bases, int[] batches, int warmup, int runs, PrintStream out) {
         List<Result> results = new ArrayList<>();
         for (int b : batches) {
-            ModelSpec spec = base.withBatchSize(b);
-            try (TfEngine engine = TfEngine.load(spec); Tensor input = engine.allocateBatch(b)) {
-                fillRandom(input, engine.writer().rowBytes() * b, engine.normalization().preset().name().equals("raw"));
-                out.printf("%s batch %d: input %s, %d threads%n", spec.id(), b, engine, spec.threads());
-                for (int i = 0; i < warmup; i++) {
-                    engine.run(input, b);
-                    Progress.bar(out, "warm-up", i + 1, warmup);
-                }
-                long[] lat = new long[runs];
-                long t0 = System.nanoTime();
-                for (int i = 0; i < runs; i++) {
-                    long s = System.nanoTime();
-                    engine.run(input, b);
-                    lat[i] = System.nanoTime() - s;
-                    if (i % 50 == 0) {
-                        double recent = 0;
-                        int from = Math.max(0, i - 49);
-                        for (int k = from; k <= i; k++) recent += lat[k];
-                        Progress.clear(out);
-                        out.printf("  step %d: %.1f ms%n", i, recent / (i - from + 1) / 1e6);
-                    }
-                    Progress.bar(out, "timed", i + 1, runs);
-                }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                Result r = new Result(spec.id(), b, runs, (double) runs * b / seconds, Stats.of(lat));
-                Progress.clear(out);
-                out.printf("  throughput: %.1f images/s, p50 %.1f ms, p99 %.1f ms%n", r.imagesPerSecond(),
-                        r.latency().p50(), r.latency().p99());
-                results.add(r);
+            if (bases.size() == 1) {
+                results.add(one(bases.get(0).withBatchSize(b), warmup, runs, out));
+            } else {
+                results.addAll(interleaved(bases, b, warmup, runs, out));
             }
         }
         return results;
     }
 
-    /** Fixed-seed random pixels in the model's input range, written straight into the tensor. */
-    private static void fillRandom(Tensor t, long bytes, boolean raw) {
-        long address = TensorMemory.address(t);
+    /**
+     * Several models at one batch size, run by run in turn (A, B, A, B, ...): on a machine shared with other work,
+     * every model sees the same load, so their ratio holds even when the absolute numbers move. Throughput is
+     * images over the summed run time of that model.
+     */
+    private static List<Result> interleaved(List<ModelSpec> bases, int b, int warmup, int runs, PrintStream out) {
+        List<Engine> engines = new ArrayList<>();
+        List<BatchMemory> inputs = new ArrayList<>();
+        try {
+            for (ModelSpec base : bases) {
+                ModelSpec spec = base.withBatchSize(b);
+                Engine engine = Engines.load(spec);
+                engines.add(engine);
+                BatchMemory input = engine.allocateBatch(b);
+                inputs.add(input);
+                boolean floats = engine.writer().rowBytes() == 4L * engine.height() * engine.width() * engine.channels();
+                fillRandom(input.address(), engine.writer().rowBytes() * b, floats, engine.normalization().preset().name().equals("raw"));
+                out.printf("%s batch %d on %s: input %s, %d threads%n", spec.id(), b, engine.runtime(), engine, spec.threads());
+            }
+            int n = engines.size();
+            for (int i = 0; i < warmup; i++) {
+                for (int k = 0; k < n; k++) engines.get(k).run(inputs.get(k), b);
+                Progress.bar(out, "warm-up (interleaved)", i + 1, warmup);
+            }
+            long[][] lat = new long[n][runs];
+            for (int i = 0; i < runs; i++) {
+                for (int k = 0; k < n; k++) {
+                    long s = System.nanoTime();
+                    engines.get(k).run(inputs.get(k), b);
+                    lat[k][i] = System.nanoTime() - s;
+                }
+                Progress.bar(out, "timed (interleaved)", i + 1, runs);
+            }
+            Progress.clear(out);
+            List<Result> results = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                long total = 0;
+                for (long l : lat[k]) total += l;
+                Engine e = engines.get(k);
+                Result r = new Result(e.spec().id(), e.runtime(), b, e.spec().threads(), runs, (double) runs * b / (total / 1e9),
+                        Stats.of(lat[k]));
+                out.printf("  %s batch %d: %.1f images/s, p50 %.1f ms, p99 %.1f ms%n", r.model(), b, r.imagesPerSecond(),
+                        r.latency().p50(), r.latency().p99());
+                results.add(r);
+            }
+            return results;
+        } finally {
+            inputs.forEach(BatchMemory::close);
+            engines.forEach(Engine::close);
+        }
+    }
+
+    private static Result one(ModelSpec spec, int warmup, int runs, PrintStream out) {
+        int b = spec.batchSize();
+        try (Engine engine = Engines.load(spec); BatchMemory input = engine.allocateBatch(b)) {
+            long bytes = engine.writer().rowBytes() * b;
+            boolean floats = engine.writer().rowBytes() == 4L * engine.height() * engine.width() * engine.channels();
+            fillRandom(input.address(), bytes, floats, engine.normalization().preset().name().equals("raw"));
+            out.printf("%s batch %d on %s: input %s, %d threads%n", spec.id(), b, engine.runtime(), engine, spec.threads());
+            for (int i = 0; i < warmup; i++) {
+                engine.run(input, b);
+                Progress.bar(out, "warm-up", i + 1, warmup);
+            }
+            long[] lat = new long[runs];
+            long t0 = System.nanoTime();
+            for (int i = 0; i < runs; i++) {
+                long s = System.nanoTime();
+                engine.run(input, b);
+                lat[i] = System.nanoTime() - s;
+                if (i % 50 == 0) {
+                    double recent = 0;
+                    int from = Math.max(0, i - 49);
+                    for (int k = from; k <= i; k++) recent += lat[k];
+                    Progress.clear(out);
+                    out.printf("  step %d: %.1f ms%n", i, recent / (i - from + 1) / 1e6);
+                }
+                Progress.bar(out, "timed", i + 1, runs);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Result r = new Result(spec.id(), engine.runtime(), b, spec.threads(), runs, (double) runs * b / seconds, Stats.of(lat));
+            Progress.clear(out);
+            out.printf("  throughput: %.1f images/s, p50 %.1f ms, p99 %.1f ms%n", r.imagesPerSecond(),
+                    r.latency().p50(), r.latency().p99());
+            return r;
+        }
+    }
+
+    /** Fixed-seed random pixels in the model's input range, written straight into the batch memory. */
+    private static void fillRandom(long address, long bytes, boolean floats, boolean raw) {
         SplittableRandom rnd = new SplittableRandom(42);
-        if (t.dataType() == org.tensorflow.proto.DataType.DT_UINT8) {
+        if (!floats) {
             byte[] data = new byte[(int) bytes];
             for (int i = 0; i < data.length; i++) data[i] = (byte) rnd.nextInt(256);
             try (BytePointer p = new BytePointer(data)) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "edgesight", mixinStandardHelpOptions = true, version = "edgesight 0.1.0",
         description = "Camera frames -> batches -> TensorFlow Java -> MQTT, files and HTTP.",
         subcommands = {EdgesightCli.Run.class, EdgesightCli.Sample.class, BenchCommand.class, EngineCommand.class,
-                ModelCommand.class})
+                ModelCommand.class, OnnxCommand.class})
 public final class EdgesightCli implements Callable<Integer> {
 
     /** Exit code of a user error (bad config, missing model, ...). */

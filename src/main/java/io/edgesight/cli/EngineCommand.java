@@ -139,11 +139,17 @@ final class EngineCommand implements Callable<Integer> {
                 JsonNode m = new ObjectMapper().readTree(d.resolve("manifest.json").toFile());
                 System.out.printf("%-48s batch %-3s %-5s %-10s built %s  p50 %.1f ms%n", d.getFileName(),
                         m.path("spec").path("batchSize").asText(), m.path("spec").path("precision").asText(),
-                        m.path("tensorrt").path("used").asBoolean() ? "TF-TRT" : "native-TF", m.path("buildTime").asText(),
+                        kind(m), m.path("buildTime").asText(),
                         m.path("latencyMs").path("p50").asDouble());
             }
             return 0;
         }
+    }
+
+    /** native-TF, TF-TRT, or ORT-CPU / ORT-CUDA / ORT-TensorRT. */
+    static String kind(JsonNode manifest) {
+        if ("onnxruntime".equals(manifest.path("runtime").asText())) return "ORT-" + manifest.path("device").asText("CPU");
+        return manifest.path("tensorrt").path("used").asBoolean() ? "TF-TRT" : "native-TF";
     }
 
     @Command(name = "inspect", description = "Print the manifest of a cached engine.")

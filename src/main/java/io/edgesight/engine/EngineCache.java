@@ -26,23 +26,20 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.edgesight.app.UserError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tensorflow.Tensor;
-import org.tensorflow.TensorFlow;
-import org.tensorflow.TensorMemory;
-import org.tensorflow.proto.ConfigProto;
 
 /**
  * Engines built once per machine and batch size, cached as {@code <dir>/<model>-b<batch>-<precision>-<fingerprint>/}
- * (a copy of the model plus {@code manifest.json}), loaded fast afterwards. Built in a temporary directory and
+ * (the engine's model files plus {@code manifest.json}), loaded fast afterwards. Built in a temporary directory and
  * renamed into place, under a lock file so two processes never build the same engine; a corrupt or mismatched
- * engine is rebuilt, never used.
+ * engine is rebuilt, never used. The runtime is the model's ({@link EngineRuntime}): a copy of the SavedModel for
+ * TensorFlow, the optimised model ONNX Runtime wrote for this machine for a {@code .onnx} model.
  */
 public final class EngineCache {
     private static final Logger LOG = LoggerFactory.getLogger(EngineCache.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final int FORMAT = 1;
     static final String MANIFEST = "manifest.json";
-    static final String MODEL_DIR = "saved_model";
+    static final String MODEL_DIR = TfRuntime.MODEL_DIR;
 
     private final EngineOptions options;
 
@@ -51,34 +48,34 @@ public final class EngineCache {
     }
 
     /** A loaded engine, where it lives, and whether this call built it. */
-    public record Prepared(TfEngine engine, Path dir, JsonNode manifest, boolean built) {}
+    public record Prepared(Engine engine, Path dir, JsonNode manifest, boolean built) {}
 
     public Prepared prepare(ModelSpec spec) {
-        TfEngine.checkModelDir(spec);
+        EngineRuntime rt = EngineRuntime.of(spec, options);
+        rt.checkModel(spec);
         long t0 = System.nanoTime();
         String id = spec.id();
-        boolean trt = TensorRt.decide(options.tensorrt(), TensorRt.available());
+        boolean trt = rt.tensorRt(options.tensorrt());
         stage(id, "hashing model files", t0);
-        String modelHash = hashTree(spec.path());
-        String fingerprint = fingerprint(spec, modelHash, trt);
+        String modelHash = rt.hashModel(spec);
+        String fingerprint = fingerprint(spec, rt, modelHash, trt);
         String name = sanitize(id) + "-b" + spec.batchSize() + "-" + spec.precision() + "-" + fingerprint.substring(0, 12);
         Path root = ensureWritable(options.dir());
         Path dir = root.resolve(name);
-        ConfigProto config = TfConfig.build(spec.threads(), spec.precision(), options, trt);
 
-        Prepared cached = tryLoad(spec, dir, fingerprint, config, t0);
+        Prepared cached = tryLoad(spec, rt, dir, fingerprint, trt, t0);
         if (cached != null) return cached;
         try (FileChannel ch = FileChannel.open(root.resolve(name + ".lock"),
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
              FileLock lock = lockWithNotice(ch, id, t0)) {
-            cached = tryLoad(spec, dir, fingerprint, config, t0); // another process may have built it meanwhile
+            cached = tryLoad(spec, rt, dir, fingerprint, trt, t0); // another process may have built it meanwhile
             if (cached != null) return cached;
-            build(spec, root, dir, name, fingerprint, modelHash, config, trt, t0);
+            build(spec, rt, root, dir, name, fingerprint, modelHash, trt, t0);
         } catch (IOException e) {
             throw new UserError("engine '" + id + "': cannot build in " + root.toAbsolutePath() + " (" + e.getMessage()
                     + "); check edgesight.engine.dir");
         }
-        Prepared p = tryLoad(spec, dir, fingerprint, config, t0);
+        Prepared p = tryLoad(spec, rt, dir, fingerprint, trt, t0);
         if (p == null) throw new EngineException("engine '" + id + "': the engine just built in " + dir + " does not verify");
         return new Prepared(p.engine(), p.dir(), p.manifest(), true);
     }
@@ -91,16 +88,16 @@ public final class EngineCache {
     }
 
     /** Loads a valid cached engine, or returns null after removing an invalid one. */
-    private Prepared tryLoad(ModelSpec spec, Path dir, String fingerprint, ConfigProto config, long t0) {
+    private Prepared tryLoad(ModelSpec spec, EngineRuntime rt, Path dir, String fingerprint, boolean trt, long t0) {
         if (!Files.isDirectory(dir)) return null;
-        String problem = verifyFiles(dir, fingerprint);
+        String problem = verifyFiles(dir, fingerprint, rt);
         JsonNode manifest = null;
-        TfEngine engine = null;
+        Engine engine = null;
         if (problem == null) {
             try {
                 manifest = JSON.readTree(dir.resolve(MANIFEST).toFile());
                 stage(spec.id(), "loading cached engine " + dir.getFileName(), t0);
-                engine = TfEngine.load(spec, dir.resolve(MODEL_DIR), config);
+                engine = rt.load(spec, dir.resolve(rt.modelDir()), trt);
                 String digest = outputDigest(engine);
                 if (!digest.equals(manifest.path("outputDigest").asText())) {
                     problem = "its outputs on the fixed check input differ from the manifest";
@@ -120,7 +117,7 @@ public final class EngineCache {
     }
 
     /** Null when the manifest parses, matches the spec and every file has the recorded hash. */
-    static String verifyFiles(Path dir, String fingerprint) {
+    static String verifyFiles(Path dir, String fingerprint, EngineRuntime rt) {
         Path m = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(m)) return "it has no manifest";
         JsonNode manifest;
@@ -136,52 +133,46 @@ public final class EngineCache {
         if (!files.isObject() || files.isEmpty()) return "its manifest lists no files";
         for (var it = files.fields(); it.hasNext(); ) {
             var f = it.next();
-            Path p = dir.resolve(MODEL_DIR).resolve(f.getKey());
+            Path p = dir.resolve(rt.modelDir()).resolve(f.getKey());
             if (!Files.isRegularFile(p)) return "file " + f.getKey() + " is missing";
             if (!f.getValue().asText().equals(sha256(p))) return "file " + f.getKey() + " has changed";
         }
         return null;
     }
 
-    private void build(ModelSpec spec, Path root, Path dir, String name, String fingerprint, String modelHash,
-                       ConfigProto config, boolean trt, long t0) throws IOException {
+    private void build(ModelSpec spec, EngineRuntime rt, Path root, Path dir, String name, String fingerprint,
+                       String modelHash, boolean trt, long t0) throws IOException {
         String id = spec.id();
         cleanStaleTemps(root, name);
         Path tmp = Files.createTempDirectory(root, ".tmp-" + name + "-");
         boolean done = false;
         try {
-            stage(id, "building engine " + name + " (batch " + spec.batchSize() + ", " + spec.precision()
-                    + (trt ? ", TF-TRT" : ", native TensorFlow") + ")", t0);
-            Map<String, String> files = copyTree(spec.path(), tmp.resolve(MODEL_DIR));
+            stage(id, "building engine " + name + " (batch " + spec.batchSize() + ", " + spec.precision() + ", "
+                    + buildKind(rt, trt) + ")", t0);
+            Path target = tmp.resolve(rt.modelDir());
+            Files.createDirectories(target);
+            rt.install(spec, target, trt, t0);
             Map<String, Object> manifest;
-            try (TfEngine engine = TfEngine.load(spec, tmp.resolve(MODEL_DIR), config)) {
+            try (Engine engine = rt.load(spec, target, trt)) {
                 stage(id, "warming up with a batch of exactly " + spec.batchSize(), t0);
                 long warm = engine.warmUp();
-                int segments = -1;
-                if (trt) {
-                    stage(id, "counting TensorRT segments", t0);
-                    try (Tensor t = checkInput(engine)) {
-                        segments = engine.countTrtSegments(t);
-                    }
-                    if (segments == 0) {
-                        String msg = "engine '" + id + "': the TF-TRT build converted no segment (no TRTEngineOp ran): the"
-                                + " model runs as native TensorFlow. Check the log for TF-TRT warnings such as out-of-memory"
-                                + " (lower edgesight.engine.trt.max-workspace-bytes) or unsupported ops.";
-                        if (options.tensorrt() == EngineOptions.TensorRtPolicy.required) throw new EngineException(msg);
-                        LOG.warn(msg);
-                    }
-                }
+                Map<String, Object> tensorrt = rt.check(engine, trt, t0);
                 stage(id, "measuring latency and the output digest", t0);
                 long[] lat = new long[10];
-                try (Tensor t = checkInput(engine)) {
+                try (BatchMemory t = checkInput(engine)) {
                     for (int i = 0; i < lat.length; i++) {
                         long s = System.nanoTime();
                         engine.run(t, spec.batchSize());
                         lat[i] = System.nanoTime() - s;
                     }
                 }
-                manifest = manifest(spec, engine, name, fingerprint, modelHash, files, trt, segments, warm, lat,
-                        outputDigest(engine), ms(t0));
+                String digest = outputDigest(engine);
+                Map<String, String> files = new LinkedHashMap<>();
+                for (Map.Entry<String, Path> f : listFiles(target).entrySet()) {
+                    if (rt.verified(f.getKey())) files.put(f.getKey(), sha256(f.getValue()));
+                }
+                manifest = manifest(spec, rt, engine, name, fingerprint, modelHash, files, trt, tensorrt, warm, lat,
+                        digest, ms(t0));
             }
             JSON.writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
             if (Files.exists(dir)) deleteTree(dir);
@@ -193,26 +184,35 @@ public final class EngineCache {
         }
     }
 
-    private Map<String, Object> manifest(ModelSpec spec, TfEngine e, String name, String fingerprint, String modelHash,
-                                         Map<String, String> files, boolean trt, int segments, long warmNanos,
-                                         long[] latency, String digest, long buildMillis) {
+    private static String buildKind(EngineRuntime rt, boolean trt) {
+        if (rt instanceof TfRuntime) return trt ? "TF-TRT" : "native TensorFlow";
+        return "ONNX Runtime " + rt.device(trt);
+    }
+
+    private Map<String, Object> manifest(ModelSpec spec, EngineRuntime rt, Engine e, String name, String fingerprint,
+                                         String modelHash, Map<String, String> files, boolean trt,
+                                         Map<String, Object> tensorrt, long warmNanos, long[] latency, String digest,
+                                         long buildMillis) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
         m.put("name", name);
         m.put("fingerprint", fingerprint);
+        m.put("runtime", rt.name());
         m.put("model", Map.of("id", spec.id(), "path", spec.path().toString(), "sha256", modelHash));
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("batchSize", spec.batchSize());
         s.put("inputHeight", e.height());
         s.put("inputWidth", e.width());
         s.put("inputChannels", e.channels());
+        s.put("inputLayout", e.layout().name());
         s.put("precision", spec.precision().name());
         s.put("intraOpThreads", spec.threads());
         m.put("spec", s);
-        m.put("tensorflow", Map.of("version", TensorFlow.version(), "platform", platform(), "tensorrtOps", TensorRt.available()));
-        m.put("device", "CPU");
-        m.put("options", optionsMap(trt));
-        m.put("tensorrt", Map.of("used", trt, "segments", segments));
+        Map.Entry<String, Object> section = rt.manifestSection(trt);
+        m.put(section.getKey(), section.getValue());
+        m.put("device", rt.device(trt));
+        m.put("options", rt.options(spec, trt));
+        m.put("tensorrt", tensorrt);
         m.put("buildTime", Instant.now().toString());
         m.put("buildMillis", buildMillis);
         m.put("signature", Map.of("input", e.inputName(), "output", e.outputName(), "fixedBatch", e.fixedBatch()));
@@ -224,40 +224,23 @@ public final class EngineCache {
         return m;
     }
 
-    private Map<String, Object> optionsMap(boolean trt) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("tensorrtPolicy", options.tensorrt().name());
-        o.put("interOpThreads", options.interOpThreads());
-        o.put("xla", options.xla());
-        if (trt) {
-            o.put("maxWorkspaceBytes", options.maxWorkspaceBytes());
-            o.put("minimumSegmentSize", options.minimumSegmentSize());
-            o.put("maximumCachedEngines", options.maximumCachedEngines());
-            o.put("isDynamicOp", options.dynamicOp());
-            o.put("allowBuildAtRuntime", options.allowBuildAtRuntime());
-            o.put("gpuMemoryLimitMb", options.gpuMemoryLimitMb());
-            o.put("gpuAllowGrowth", options.gpuAllowGrowth());
-        }
-        return o;
-    }
-
     /** What decides an engine: the model bytes, the spec, the options that change the built graph, the runtime. */
-    String fingerprint(ModelSpec spec, String modelHash, boolean trt) {
+    String fingerprint(ModelSpec spec, EngineRuntime rt, String modelHash, boolean trt) {
         StringBuilder sb = new StringBuilder();
         sb.append("format=").append(FORMAT).append('\n')
                 .append("model=").append(modelHash).append('\n')
                 .append("batch=").append(spec.batchSize()).append('\n')
                 .append("precision=").append(spec.precision()).append('\n')
                 .append("threads=").append(spec.threads()).append('\n')
-                .append("options=").append(optionsMap(trt)).append('\n')
-                .append("tensorflow=").append(TensorFlow.version()).append('\n')
+                .append("options=").append(rt.options(spec, trt)).append('\n')
+                .append(rt.versionLine()).append('\n')
                 .append("platform=").append(platform()).append('\n');
         return sha256(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Outputs on a fixed, deterministic input, rounded so that only real differences change the digest. */
-    static String outputDigest(TfEngine engine) {
-        try (Tensor t = checkInput(engine)) {
+    static String outputDigest(Engine engine) {
+        try (BatchMemory t = checkInput(engine)) {
             float[][] rows = engine.run(t, engine.batchSize());
             MessageDigest md = sha();
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
@@ -273,16 +256,16 @@ public final class EngineCache {
     }
 
     /** A batch of the engine's shape holding a fixed gradient image, written through the real preprocessing. */
-    static Tensor checkInput(TfEngine engine) {
+    static BatchMemory checkInput(Engine engine) {
         int h = engine.height(), w = engine.width();
-        Tensor t = engine.allocateBatch(engine.batchSize());
+        BatchMemory t = engine.allocateBatch(engine.batchSize());
         try (org.bytedeco.opencv.opencv_core.Mat img = new org.bytedeco.opencv.opencv_core.Mat(h, w,
                 org.bytedeco.opencv.global.opencv_core.CV_8UC3);
              org.bytedeco.javacpp.indexer.UByteIndexer idx = img.createIndexer()) {
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++)
                     for (int c = 0; c < 3; c++) idx.put(y, x, c, (x * 255 / Math.max(1, w - 1) + c * 85 + y) & 0xff);
-            long base = TensorMemory.address(t);
+            long base = t.address();
             for (int r = 0; r < engine.batchSize(); r++) engine.writer().write(img, base + r * engine.writer().rowBytes());
         } catch (RuntimeException e) {
             t.close();
@@ -334,7 +317,7 @@ public final class EngineCache {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    private static Map<String, Path> listFiles(Path dir) {
+    static Map<String, Path> listFiles(Path dir) {
         Map<String, Path> out = new java.util.TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
             s.filter(Files::isRegularFile).forEach(p -> out.put(dir.relativize(p).toString().replace('\\', '/'), p));
@@ -344,7 +327,7 @@ public final class EngineCache {
         return out;
     }
 
-    private static Map<String, String> copyTree(Path from, Path to) throws IOException {
+    static Map<String, String> copyTree(Path from, Path to) throws IOException {
         Map<String, String> hashes = new LinkedHashMap<>();
         for (Map.Entry<String, Path> f : listFiles(from).entrySet()) {
             Path target = to.resolve(f.getKey());

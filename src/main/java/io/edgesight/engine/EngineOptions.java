@@ -11,7 +11,20 @@ import io.edgesight.app.UserError;
  */
 public record EngineOptions(java.nio.file.Path dir, TensorRtPolicy tensorrt, long maxWorkspaceBytes, int minimumSegmentSize,
                             int maximumCachedEngines, boolean dynamicOp, boolean allowBuildAtRuntime,
-                            int gpuMemoryLimitMb, boolean gpuAllowGrowth, int interOpThreads, boolean xla) {
+                            int gpuMemoryLimitMb, boolean gpuAllowGrowth, int interOpThreads, boolean xla,
+                            OnnxOptimization onnxOptimization, boolean onnxAllowSpinning) {
+
+    /** ONNX Runtime graph optimisation level of an engine build (ORT's GraphOptimizationLevel). */
+    public enum OnnxOptimization {
+        /** No graph optimisation. */
+        off,
+        /** Constant folding, redundant node removal, semantics-preserving fusions (provider-independent). */
+        basic,
+        /** basic plus complex fusions (GELU, attention, ...) for the CPU/CUDA providers. */
+        extended,
+        /** extended plus layout optimisations (NCHWc on CPU): the fastest, specific to this machine's CPU. */
+        all
+    }
 
     public enum TensorRtPolicy {
         /** Use TF-TRT when the native library has it, else warn once and run native TensorFlow. */
@@ -41,14 +54,24 @@ public record EngineOptions(java.nio.file.Path dir, TensorRtPolicy tensorrt, lon
                 s.integer(PREFIX + "gpu.memory-limit-mb", 2048, 0, 1 << 20),
                 s.bool(PREFIX + "gpu.allow-growth", true),
                 s.integer(PREFIX + "inter-op-threads", 1, 1, 256),
-                s.bool(PREFIX + "xla", false));
+                s.bool(PREFIX + "xla", false),
+                onnxOptimization(s.string(PREFIX + "onnx.optimization-level", "all")),
+                s.bool(PREFIX + "onnx.allow-spinning", false));
         o.validate();
         return o;
     }
 
     public static EngineOptions defaults() {
         return new EngineOptions(java.nio.file.Path.of("engines"), TensorRtPolicy.auto, 1L << 30, 3, 1, true, true,
-                2048, true, 1, false);
+                2048, true, 1, false, OnnxOptimization.all, false);
+    }
+
+    private static OnnxOptimization onnxOptimization(String v) {
+        try {
+            return OnnxOptimization.valueOf(v.trim().toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(PREFIX + "onnx.optimization-level must be off, basic, extended or all, got '" + v + "'");
+        }
     }
 
     /**

@@ -16,9 +16,10 @@ public class EngineRegistry extends ServiceSupport {
     public static final String BEAN = "engines";
 
     private final Map<String, ModelSpec> specs = new LinkedHashMap<>();
-    private final Map<String, TfEngine> engines = new ConcurrentHashMap<>();
+    private final Map<String, Engine> engines = new ConcurrentHashMap<>();
     private final Map<String, Long> readyNanos = new ConcurrentHashMap<>();
     private final Map<String, String> engineIds = new ConcurrentHashMap<>();
+    private final Map<String, String> runtimes = new ConcurrentHashMap<>();
 
     private final EngineCache cache;
 
@@ -49,8 +50,8 @@ public class EngineRegistry extends ServiceSupport {
     }
 
     /** Loads and warms up the engine for {@code id} once; later calls return it. */
-    public synchronized TfEngine prepare(String id) {
-        TfEngine e = engines.get(id);
+    public synchronized Engine prepare(String id) {
+        Engine e = engines.get(id);
         if (e != null) return e;
         ModelSpec spec = spec(id);
         long t0 = System.nanoTime();
@@ -59,20 +60,21 @@ public class EngineRegistry extends ServiceSupport {
             e = prepared.engine();
             engineIds.put(id, prepared.dir().getFileName().toString());
         } else {
-            LOG.info("engine '{}': loading {} for batch size {}", id, spec.path(), spec.batchSize());
-            e = TfEngine.load(spec);
+            LOG.info("engine '{}': loading {} for batch size {} ({})", id, spec.path(), spec.batchSize(), Engines.runtimeOf(spec));
+            e = Engines.load(spec);
         }
         long warmMs = e.warmUp() / 1_000_000;
-        LOG.info("engine '{}' ready in {} ms: input {}, output '{}', warm-up batch {} ms",
-                id, (System.nanoTime() - t0) / 1_000_000, e, e.outputName(), warmMs);
+        LOG.info("engine '{}' ready in {} ms on {}: input {}, output '{}', warm-up batch {} ms",
+                id, (System.nanoTime() - t0) / 1_000_000, e.runtime(), e, e.outputName(), warmMs);
         engines.put(id, e);
         readyNanos.put(id, System.nanoTime());
+        runtimes.put(id, e.runtime());
         return e;
     }
 
     /** The loaded engine; the startup route must have prepared it. */
-    public TfEngine engine(String id) {
-        TfEngine e = engines.get(id);
+    public Engine engine(String id) {
+        Engine e = engines.get(id);
         if (e == null) throw new EngineException("engine '" + id + "' is not ready: the engines startup route prepares it before cameras start");
         return e;
     }
@@ -90,9 +92,12 @@ public class EngineRegistry extends ServiceSupport {
     /** nanoTime at which each engine became ready (start-up ordering is observable). */
     public Map<String, Long> readyNanos() { return Map.copyOf(readyNanos); }
 
+    /** The runtime ("tensorflow", "onnxruntime") each prepared engine ran on (kept after stop). */
+    public Map<String, String> runtimes() { return Map.copyOf(runtimes); }
+
     @Override
     protected void doStop() {
-        engines.values().forEach(TfEngine::close);
+        engines.values().forEach(Engine::close);
         engines.clear();
     }
 }

@@ -21,8 +21,9 @@ import org.apache.camel.support.DefaultProducer;
 
 /**
  * {@code infer:<model>}: runs one batch per exchange on the model's engine. The body becomes a list of
- * {@link InferredFrame}, one per real frame (padding rows never produce output). The batch tensor is
- * always closed here, whatever happens.
+ * {@link InferredFrame}, one per real frame (padding rows never produce output). The batch memory is
+ * always closed here, whatever happens. The runtime (TensorFlow or ONNX Runtime) is the model's; routes do not
+ * name it.
  */
 @Component("infer")
 public class InferComponent extends DefaultComponent {
@@ -55,9 +56,9 @@ public class InferComponent extends DefaultComponent {
                     Batch batch = exchange.getMessage().getBody(Batch.class);
                     if (batch == null) throw new IllegalArgumentException("infer:" + model + " takes a batch from the batcher");
                     try {
-                        TfEngine engine = EngineRegistry.lookup(getCamelContext()).engine(model);
+                        Engine engine = EngineRegistry.lookup(getCamelContext()).engine(model);
                         long start = System.nanoTime();
-                        float[][] rows = engine.run(batch.tensor(), batch.size());
+                        float[][] rows = engine.run(batch.memory(), batch.size());
                         long end = System.nanoTime();
                         long now = System.currentTimeMillis();
                         List<InferredFrame> out = new ArrayList<>(rows.length);

@@ -24,7 +24,7 @@ import org.tensorflow.proto.SavedModel;
 public final class TensorRt {
     private static final Logger LOG = LoggerFactory.getLogger(TensorRt.class);
     public static final String TRT_OP = "TRTEngineOp";
-    private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private static final java.util.Map<String, AtomicBoolean> WARNED = new java.util.concurrent.ConcurrentHashMap<>();
     private static volatile Boolean available;
 
     static final String MISSING = "the TensorFlow Java 1.1.0 native library in this jar (TF %s, %s) has no TensorRT:"
@@ -57,16 +57,26 @@ public final class TensorRt {
      * @throws EngineException for {@code required} without TensorRT
      */
     public static boolean decide(EngineOptions.TensorRtPolicy policy, boolean present) {
+        return decide(policy, present, TfEngine.RUNTIME, missingMessage(), " Set edgesight.engine.tensorrt=auto"
+                + " to run native TensorFlow instead.", " Running native TensorFlow (CPU).");
+    }
+
+    /**
+     * The policy for any runtime: {@code missing} says why TensorRT is absent and ends with {@code autoHint} (how to
+     * run without it), which the {@code auto} warning replaces with {@code fallback} (what runs instead). One warning
+     * per runtime and process.
+     */
+    static boolean decide(EngineOptions.TensorRtPolicy policy, boolean present, String runtime, String missing,
+                          String autoHint, String fallback) {
         switch (policy) {
             case off:
                 return false;
             case required:
-                if (!present) throw new EngineException("edgesight.engine.tensorrt=required, but " + missingMessage());
+                if (!present) throw new EngineException("edgesight.engine.tensorrt=required, but " + missing);
                 return true;
             default:
-                if (!present && WARNED.compareAndSet(false, true)) {
-                    LOG.warn("*** TensorRT NOT AVAILABLE *** {}", missingMessage().replace(" Set edgesight.engine.tensorrt=auto"
-                            + " to run native TensorFlow instead.", " Running native TensorFlow (CPU)."));
+                if (!present && WARNED.computeIfAbsent(runtime, r -> new AtomicBoolean()).compareAndSet(false, true)) {
+                    LOG.warn("*** TensorRT NOT AVAILABLE *** {}", missing.replace(autoHint, fallback));
                 }
                 return present;
         }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import io.edgesight.preprocess.Normalization;
+import io.edgesight.preprocess.TensorLayout;
 import io.edgesight.preprocess.TensorWriter;
 import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
@@ -26,7 +27,9 @@ import org.tensorflow.types.TUint8;
  * A SavedModel loaded in TensorFlow Java for one batch size: knows its image input (read from the
  * {@code serving_default} signature), allocates batch tensors and runs them.
  */
-public final class TfEngine implements AutoCloseable {
+public final class TfEngine implements Engine {
+    public static final String RUNTIME = "tensorflow";
+
     private static final Logger LOG = LoggerFactory.getLogger(TfEngine.class);
 
     private final ModelSpec spec;
@@ -158,16 +161,18 @@ public final class TfEngine implements AutoCloseable {
                 (int) shape.size(1), (int) shape.size(2), (int) shape.size(3));
     }
 
-    public ModelSpec spec() { return spec; }
-    public int height() { return height; }
-    public int width() { return width; }
-    public int channels() { return channels; }
-    public int batchSize() { return spec.batchSize(); }
-    public boolean fixedBatch() { return fixedBatch; }
-    public TensorWriter writer() { return writer; }
-    public Normalization normalization() { return normalization; }
-    public String inputName() { return inputKey; }
-    public String outputName() { return outputKey; }
+    @Override public String runtime() { return RUNTIME; }
+    @Override public ModelSpec spec() { return spec; }
+    @Override public int height() { return height; }
+    @Override public int width() { return width; }
+    @Override public int channels() { return channels; }
+    @Override public int batchSize() { return spec.batchSize(); }
+    @Override public boolean fixedBatch() { return fixedBatch; }
+    @Override public TensorLayout layout() { return TensorLayout.NHWC; }
+    @Override public TensorWriter writer() { return writer; }
+    @Override public Normalization normalization() { return normalization; }
+    @Override public String inputName() { return inputKey; }
+    @Override public String outputName() { return outputKey; }
 
     /**
      * The decoded output's shape for one frame (without the batch dimension): as the engine really returned it
@@ -180,10 +185,42 @@ public final class TfEngine implements AutoCloseable {
         return dims == null || dims.length == 0 ? new long[0] : java.util.Arrays.copyOfRange(dims, 1, dims.length);
     }
 
-    /** A tensor for a full batch; rows are written with {@link #writer()}. The caller closes it. */
-    public Tensor allocateBatch(int rows) {
+    /** Batch memory backed by a TensorFlow tensor (TF Java owns the buffer; closing the batch closes the tensor). */
+    public static final class TfBatch implements BatchMemory {
+        private final Tensor tensor;
+        private final int rows;
+        private final long address;
+
+        TfBatch(Tensor tensor, int rows) {
+            this.tensor = tensor;
+            this.rows = rows;
+            this.address = TensorMemory.address(tensor);
+        }
+
+        public Tensor tensor() { return tensor; }
+        @Override public long address() { return address; }
+        @Override public int rows() { return rows; }
+        @Override public void close() { tensor.close(); }
+    }
+
+    /** Memory for a full batch, a TensorFlow tensor underneath; rows are written with {@link #writer()}. The caller closes it. */
+    @Override
+    public TfBatch allocateBatch(int rows) {
+        return new TfBatch(allocateTensor(rows), rows);
+    }
+
+    /** A tensor of {@code rows} images. The caller closes it. */
+    public Tensor allocateTensor(int rows) {
         Shape shape = Shape.of(rows, height, width, channels);
         return floatInput ? TFloat32.tensorOf(shape) : TUint8.tensorOf(shape);
+    }
+
+    @Override
+    public float[][] run(BatchMemory batch, int rows) {
+        if (!(batch instanceof TfBatch tb)) {
+            throw new IllegalArgumentException("model '" + spec.id() + "': a TensorFlow engine runs batches it allocated, got " + batch);
+        }
+        return run(tb.tensor(), rows);
     }
 
     /**
@@ -200,7 +237,7 @@ public final class TfEngine implements AutoCloseable {
                 if (fixedBatch) {
                     Pointer.memset(pointerAt(base + rows * rowBytes), 0, (batchSize() - rows) * rowBytes);
                 } else {
-                    input = allocateBatch(rows);
+                    input = allocateTensor(rows);
                     Pointer.memcpy(pointerAt(TensorMemory.address(input)), pointerAt(base), rows * rowBytes);
                 }
             }
@@ -242,9 +279,10 @@ public final class TfEngine implements AutoCloseable {
     }
 
     /** Runs one all-zero batch of the exact engine shape, so the first camera frame does not pay for graph setup. */
+    @Override
     public long warmUp() {
         long t0 = System.nanoTime();
-        try (Tensor t = allocateBatch(batchSize())) {
+        try (Tensor t = allocateTensor(batchSize())) {
             Pointer.memset(pointerAt(TensorMemory.address(t)), 0, batchSize() * writer.rowBytes());
             run(t, batchSize());
         }

@@ -9,7 +9,7 @@ import io.edgesight.app.Settings;
 import io.edgesight.app.UserError;
 import io.edgesight.engine.EngineRegistry;
 import io.edgesight.engine.ModelSpec;
-import io.edgesight.engine.TfEngine;
+import io.edgesight.engine.Engine;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.slf4j.Logger;
@@ -60,7 +60,7 @@ public class Decoders implements CamelContextAware {
         for (String id : registry.specs().keySet()) prepare(id, registry.engine(id));
     }
 
-    public Decoder prepare(String model, TfEngine engine) {
+    public Decoder prepare(String model, Engine engine) {
         Decoder d = create(settings, engine.spec(), engine.outputName(), engine.outputRowShape(), engine.width(), engine.height());
         decoders.put(model, d);
         LOG.info("model '{}': {} decoder on output '{}' {}", model, d.name(), engine.outputName(),

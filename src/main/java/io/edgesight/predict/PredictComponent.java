@@ -65,7 +65,7 @@ public class PredictComponent extends DefaultComponent {
                     if (d == null) {
                         // prepared by the engines start-up route once the engine is loaded
                         d = decoder = topK == null ? decoders.decoder(model) : topK(decoders.decoder(model));
-                        engine = new Prediction.EngineInfo(registry.engineId(model), "tensorflow", spec.precision().toString());
+                        engine = new Prediction.EngineInfo(registry.engineId(model), registry.engine(model).runtime(), spec.precision().toString());
                     }
                     long t0 = System.nanoTime();
                     Decoder.Decoded decoded = d.decode(in);

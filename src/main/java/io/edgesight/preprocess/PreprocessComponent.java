@@ -4,7 +4,7 @@ import java.util.Map;
 
 import io.edgesight.camera.Frame;
 import io.edgesight.engine.EngineRegistry;
-import io.edgesight.engine.TfEngine;
+import io.edgesight.engine.Engine;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -53,7 +53,7 @@ public class PreprocessComponent extends DefaultComponent {
                 public void process(Exchange exchange) {
                     Frame frame = exchange.getMessage().getBody(Frame.class);
                     if (frame == null) throw new IllegalArgumentException("preprocess:" + model + " takes frames from a camera: source");
-                    TfEngine engine = EngineRegistry.lookup(getCamelContext()).engine(model);
+                    Engine engine = EngineRegistry.lookup(getCamelContext()).engine(model);
                     long t0 = System.nanoTime();
                     Resizer.Resized r;
                     try {

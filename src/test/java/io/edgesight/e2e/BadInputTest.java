@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
+import io.edgesight.onnx.ColourClassifier;
+import io.edgesight.testing.OnnxTestModels;
 import io.edgesight.testing.Ports;
 import io.edgesight.testing.TestModels;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +70,12 @@ class BadInputTest {
         assertThat(errorLines).as(o.output()).hasSize(1);
         assertThat(errorLines.get(0)).contains(expected);
         assertThat(o.output()).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception:");
+    }
+
+    /** One clear line and the user-error exit code 2 of the command line. */
+    static void assertOneUserError(Outcome o, String expected) {
+        assertOneClearError(o, expected);
+        assertThat(o.exit()).as(o.output()).isEqualTo(io.edgesight.cli.EdgesightCli.USER_ERROR);
     }
 
     @Test
@@ -131,6 +139,37 @@ class BadInputTest {
             new ProcessBuilder(root ? List.of("chattr", "-i", dir.toString()) : List.of("chmod", "755", dir.toString()))
                     .inheritIO().start().waitFor();
         }
+    }
+
+    @Test
+    void corruptOnnxModel(@TempDir Path tmp) throws Exception {
+        Path m = ColourClassifier.write(tmp.resolve("m.onnx"));
+        byte[] bytes = Files.readAllBytes(m);
+        Files.write(m, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // a download cut short
+        assertOneUserError(edgesight("edgesight.models.sample.path=" + m),
+                "model 'sample': " + m + " is not a valid ONNX model (ONNX Runtime cannot parse it");
+    }
+
+    @Test
+    void onnxModelWithoutAnImageInput(@TempDir Path tmp) throws Exception {
+        Path m = OnnxTestModels.vectorModel(tmp.resolve("vector.onnx"));
+        assertOneUserError(edgesight("edgesight.models.sample.path=" + m),
+                "model 'sample' input 'features' is float32 [?, 10], not an image tensor");
+    }
+
+    @Test
+    void onnxModelWithAnOpsetTheRuntimeCannotRun(@TempDir Path tmp) throws Exception {
+        Path m = ColourClassifier.write(tmp.resolve("future.onnx"), 99);
+        assertOneUserError(edgesight("edgesight.models.sample.path=" + m),
+                "uses opset 99 of domain ai.onnx, but ONNX Runtime 1.20.0 runs opsets up to 21; export the model with opset 21 or lower");
+    }
+
+    @Test
+    void tensorRtRequiredWithAnOnnxModelOnThisMachine(@TempDir Path tmp) throws Exception {
+        Path m = ColourClassifier.write(tmp.resolve("m.onnx"));
+        assertOneUserError(edgesight("edgesight.models.sample.path=" + m, "edgesight.engine.tensorrt=required"),
+                "edgesight.engine.tensorrt=required, but ONNX Runtime 1.20.0 in this jar (com.microsoft.onnxruntime:onnxruntime,"
+                        + " the CPU build) has no TensorRT execution provider");
     }
 
     @Test

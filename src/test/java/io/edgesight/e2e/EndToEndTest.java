@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgesight.app.EdgesightApp;
+import io.edgesight.onnx.ColourClassifier;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
@@ -64,10 +65,27 @@ class EndToEndTest {
 
     @Test
     void everyFrameOfTheSampleVideoIsPredictedOncePublishedInOrderAndMostlyRight(@TempDir Path tmp) throws Exception {
+        sampleVideoThroughTheRealRoutes(tmp, Map.of(), "tensorflow");
+    }
+
+    /** The same routes and assertions with the sample model swapped for an ONNX model: ONNX Runtime runs it. */
+    @Test
+    void theSameRoutesRunAnOnnxModelWithONNXRuntime(@TempDir Path tmp) throws Exception {
+        Path model = ColourClassifier.write(tmp.resolve("model/shapes-colour.onnx"));
+        sampleVideoThroughTheRealRoutes(tmp, Map.of(
+                "edgesight.models.sample.path", model.toString(),
+                "edgesight.models.sample.labels", model.resolveSibling("labels.txt").toString(),
+                "edgesight.models.sample.normalize", "unit",
+                "edgesight.models.sample.channel-order", "RGB",
+                "edgesight.models.sample.output-kind", "probabilities"), "onnxruntime");
+    }
+
+    private void sampleVideoThroughTheRealRoutes(Path tmp, Map<String, String> model, String runtime) throws Exception {
         List<String> truth = groundTruth();
         try (EmbeddedMqttBroker broker = EmbeddedMqttBroker.start("127.0.0.1", 0, null, null);
              MqttCollector mqtt = new MqttCollector(broker.url(), "edgesight/+/predictions")) {
             Map<String, String> o = baseOverrides(tmp.resolve("out"), Ports.free());
+            o.putAll(model);
             o.put("edgesight.mqtt.broker-url", broker.url());
             o.put("edgesight.cameras.sample.loop", "false");
             o.put("edgesight.cameras.sample.pacing", "fast");
@@ -76,6 +94,7 @@ class EndToEndTest {
             int exit = app.run(); // returns by itself once the finite video is drained
             assertThat(exit).isZero();
             assertThat(app.tracker().published("sample")).isEqualTo(truth.size());
+            assertThat(app.engines().runtimes()).containsEntry("sample", runtime);
             assertThat(app.engines().readyNanos().get("sample"))
                     .as("the camera route starts only after its engine is ready")
                     .isLessThan(app.tracker().startedNanos().get("sample"));
@@ -111,7 +130,7 @@ class EndToEndTest {
                 if (p.get("predictions").get(0).get("label").asText().equals(truth.get(i))) correct++;
             }
             double accuracy = (double) correct / truth.size();
-            System.out.printf("sample video: %d frames, top-1 accuracy %.3f%n", truth.size(), accuracy);
+            System.out.printf("sample video on %s: %d frames, top-1 accuracy %.3f%n", runtime, truth.size(), accuracy);
             assertThat(accuracy).isGreaterThanOrEqualTo(0.95);
 
             List<String> lines = Files.readAllLines(tmp.resolve("out/sample.jsonl"));

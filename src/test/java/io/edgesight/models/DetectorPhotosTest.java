@@ -70,7 +70,7 @@ class DetectorPhotosTest {
             assertThat(bgr.empty()).as(file + " decodes").isFalse();
             Resizer.Resized r = Resizer.resize(bgr, engine.width(), engine.height(), engine.spec().resize());
             List<Detection> found;
-            try (Mat small = r.image(); Tensor batch = engine.allocateBatch(1)) {
+            try (Mat small = r.image(); Tensor batch = engine.allocateTensor(1)) {
                 engine.writer().write(small, TensorMemory.address(batch));
                 float[] row = engine.run(batch, 1)[0];
                 found = decoder.decode(row, r.transform());

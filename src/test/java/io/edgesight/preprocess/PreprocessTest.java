@@ -78,6 +78,57 @@ class PreprocessTest {
         }
     }
 
+    /** NCHW (ONNX models): plane c holds model channel c, pixel (x, y) at c*h*w + y*w + x, same formulas. */
+    @Test
+    void planarNchwRowsHoldOnePlanePerModelChannelWithEveryPreset() {
+        int w = 7, h = 5;
+        Mat img = gradient(w, h);
+        try (UByteIndexer idx = img.createIndexer()) {
+            for (String preset : new String[] {"raw", "unit", "symmetric", "caffe", "custom"}) {
+                for (ChannelOrder order : ChannelOrder.values()) {
+                    if (preset.equals("caffe") && order == ChannelOrder.RGB) continue;
+                    Normalization n = Normalization.of(preset, 3, new double[] {0.485, 0.456, 0.406},
+                            new double[] {0.229, 0.224, 0.225}, "test");
+                    TensorWriter tw = new TensorWriter(h, w, 3, order, n, true, TensorLayout.NCHW);
+                    assertThat(tw.rowBytes()).isEqualTo(4L * w * h * 3);
+                    // two rows: the second must not touch the first
+                    try (FloatPointer buf = new FloatPointer(2L * w * h * 3)) {
+                        buf.fill(0);
+                        tw.write(img, buf.address() + tw.rowBytes());
+                        float[] out = new float[2 * w * h * 3];
+                        buf.get(out);
+                        for (int i = 0; i < w * h * 3; i++) assertThat(out[i]).isZero();
+                        for (int c = 0; c < 3; c++)
+                            for (int y = 0; y < h; y++)
+                                for (int x = 0; x < w; x++) {
+                                    int srcChannel = order == ChannelOrder.RGB ? 2 - c : c;
+                                    int v = idx.get(y, x, srcChannel);
+                                    assertThat((double) out[w * h * 3 + (c * h + y) * w + x])
+                                            .as("%s %s pixel (%d,%d) plane %d", preset, order, x, y, c)
+                                            .isCloseTo(expected(preset, v, c, order), within(1e-4));
+                                }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void planarUint8RowsHoldTheRawPlanes() {
+        Mat img = gradient(4, 3);
+        TensorWriter w = new TensorWriter(3, 4, 3, ChannelOrder.RGB, Normalization.of("raw", 3, null, null, "t"), false,
+                TensorLayout.NCHW);
+        try (BytePointer buf = new BytePointer(4 * 3 * 3L); UByteIndexer idx = img.createIndexer()) {
+            w.write(img, buf.address());
+            for (int y = 0; y < 3; y++)
+                for (int x = 0; x < 4; x++) {
+                    assertThat(buf.get(y * 4 + x) & 0xff).isEqualTo(idx.get(y, x, 2)); // R plane first
+                    assertThat(buf.get(12 + y * 4 + x) & 0xff).isEqualTo(idx.get(y, x, 1));
+                    assertThat(buf.get(24 + y * 4 + x) & 0xff).isEqualTo(idx.get(y, x, 0));
+                }
+        }
+    }
+
     @Test
     void uint8TensorsGetThePixelsInModelOrder() {
         Mat img = gradient(4, 3);
