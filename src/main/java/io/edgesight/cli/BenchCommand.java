@@ -41,6 +41,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--camera", defaultValue = "sample", description = "Camera feeding the model in the routes.") String camera;
     @Option(names = "--frames", defaultValue = "1200", description = "Frames per pipeline run.") long frames;
     @Option(names = "--json", description = "Write the results as JSON here.") Path json;
+    @Option(names = "--set", description = "Override a configuration key, for the engine and the pipeline: --set key=value")
+    Map<String, String> overrides = new LinkedHashMap<>();
 
     @Override
     public Integer call() throws Exception {
@@ -78,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             if (pipeline) {
-                Map<String, String> extra = new LinkedHashMap<>();
+                Map<String, String> extra = new LinkedHashMap<>(overrides);
                 extra.put("edgesight.models." + model + ".threads", Integer.toString(spec.threads()));
                 PipelineBench.Result p = PipelineBench.run(config, routes, model, camera, r.batch(), frames, extra, System.out);
                 row.put("pipelineFramesPerSecond", round(p.framesPerSecond()));
@@ -97,6 +99,7 @@ final class BenchCommand implements Callable<Integer> {
     private List<ModelSpec> specs() {
         Map<String, String> file = readConfig();
         Map<String, String> values = new LinkedHashMap<>(file);
+        values.putAll(overrides);
         List<String> ids = new ArrayList<>();
         if (modelPaths != null && !modelPaths.isEmpty()) {
             for (Path p : modelPaths) {
