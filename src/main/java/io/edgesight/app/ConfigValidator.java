@@ -135,7 +135,7 @@ public final class ConfigValidator {
     }
 
     /** Levenshtein distance, for suggestions. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) prev[j] = j;
