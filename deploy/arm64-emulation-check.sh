@@ -68,11 +68,11 @@ if [ $BUILD = 1 ] || [ ! -f "$ARM_JAR" ]; then
   say "building $ARM_JAR"; mvn -B -q -DskipTests -Pplatform-linux-arm64 package
 fi
 
-# Every native library in the arm64 jar must be an AArch64 ELF under a linux-arm64 folder.
+# Every native library in the arm64 jar must be an AArch64 ELF under a linux-arm64 folder (ONNX Runtime calls it linux-aarch64).
 say "checking the natives in $(basename "$ARM_JAR")"
 natives=$(unzip -Z1 "$ARM_JAR" | grep -E '\.(so(\.[0-9]+)*|dll|dylib|jnilib)$' || true)
 [ -n "$natives" ] || die "no native libraries in $ARM_JAR"
-foreign=$(grep -v '/linux-arm64/' <<<"$natives" || true)
+foreign=$(grep -vE '/linux-(arm64|aarch64)/' <<<"$natives" || true)
 [ -z "$foreign" ] || die "natives of another platform in $ARM_JAR: $(tr '\n' ' ' <<<"$foreign")"
 n_natives=0
 while IFS= read -r entry; do
