@@ -6,22 +6,19 @@ import com.google.protobuf.UnsafeByteOperations;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import io.edgesight.engine.SavedModelFiles;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
@@ -197,9 +194,9 @@ public final class ResNet50Generator {
       } catch (UnsupportedOperationException ignored) {
         // non-POSIX file system
       }
-      replace(tmp, abs);
+      SavedModelFiles.replaceDir(tmp, abs);
     } catch (IOException | RuntimeException e) {
-      if (Files.exists(tmp)) deleteTree(tmp);
+      if (Files.exists(tmp)) SavedModelFiles.deleteTree(tmp);
       throw e;
     }
     LOG.info("ResNet-50 {} written to {} in {} ms", variant, outDir, (System.nanoTime() - t0) / 1_000_000);
@@ -422,29 +419,6 @@ public final class ResNet50Generator {
 
   private static String mb(long bytes) {
     return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
-  }
-
-  private static void replace(Path tmp, Path target) throws IOException {
-    Path old = null;
-    if (Files.exists(target)) {
-      old = Files.createTempDirectory(target.getParent(), target.getFileName() + ".old");
-      Files.delete(old);
-      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-    }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    if (old != null) deleteTree(old);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> st = Files.walk(dir)) {
-      st.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
   }
 
   /**

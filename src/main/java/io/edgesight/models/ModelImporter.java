@@ -5,11 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.edgesight.engine.SavedModelFiles;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.edgesight.app.UserError;
 import io.edgesight.preprocess.ChannelOrder;
@@ -193,7 +192,7 @@ public final class ModelImporter {
                     for (int i = 0; i < outputs.size(); i++) sig.output(outputs.get(i).key(), outOps.get(i));
                     SavedModelBundle.exporter(tmp.toString()).withFunction(SessionFunction.create(sig.build(), s)).export();
                 }
-                canonicalize(tmp.resolve("saved_model.pb"));
+                SavedModelFiles.canonicalize(tmp.resolve("saved_model.pb"));
                 Path vars = tmp.resolve("variables");
                 try (Stream<Path> st = Files.list(vars)) {
                     if (st.findAny().isEmpty()) Files.delete(vars);
@@ -201,12 +200,12 @@ public final class ModelImporter {
                 if (o.labels != null) Files.copy(o.labels, tmp.resolve("labels.txt"), StandardCopyOption.REPLACE_EXISTING);
                 if (descriptor != null) descriptor.write(tmp);
                 long smoke = smokeRun(tmp, input, source);
-                replace(tmp, o.out);
+                SavedModelFiles.replaceDir(tmp, o.out);
                 return new Report(o.out, source, graph.getNodeCount(), input, outputs, descriptor, weightsNote, smoke);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
-                if (Files.exists(tmp)) deleteTree(tmp);
+                if (Files.exists(tmp)) SavedModelFiles.deleteTree(tmp);
             }
         }
     }
@@ -369,17 +368,6 @@ public final class ModelImporter {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
-    /** Deterministic serialization: the same import gives the same bytes. */
-    private static void canonicalize(Path pb) throws IOException {
-        SavedModel model = SavedModel.parseFrom(Files.readAllBytes(pb));
-        byte[] out = new byte[model.getSerializedSize()];
-        CodedOutputStream cos = CodedOutputStream.newInstance(out);
-        cos.useDeterministicSerialization();
-        model.writeTo(cos);
-        cos.checkNoSpaceLeft();
-        Files.write(pb, out);
-    }
-
     private static Path tempDir(Path out) {
         Path abs = out.toAbsolutePath();
         try {
@@ -393,32 +381,6 @@ public final class ModelImporter {
             return tmp;
         } catch (IOException e) {
             throw new UserError("cannot create " + abs.getParent() + ": " + e.getMessage());
-        }
-    }
-
-    private static void replace(Path tmp, Path out) throws IOException {
-        Path abs = out.toAbsolutePath();
-        Path old = null;
-        if (Files.exists(abs)) {
-            old = Files.createTempDirectory(abs.getParent(), abs.getFileName() + ".old");
-            Files.delete(old);
-            Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-        if (old != null) deleteTree(old);
-    }
-
-    static void deleteTree(Path dir) {
-        try (Stream<Path> st = Files.walk(dir)) {
-            st.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -5,17 +5,14 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
-import com.google.protobuf.CodedOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import io.edgesight.engine.SavedModelFiles;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -254,7 +251,7 @@ public final class SampleModelTrainer {
       // Session.save writes nothing and the loader skips restoring when variables.index is absent.
       SavedModelBundle.exporter(tmp.toString()).withFunction(SessionFunction.create(sig, s)).export();
     }
-    canonicalize(tmp.resolve("saved_model.pb"));
+    SavedModelFiles.canonicalize(tmp.resolve("saved_model.pb"));
     Path vars = tmp.resolve("variables");
     try (Stream<Path> st = Files.list(vars)) {
       if (st.findAny().isEmpty()) Files.delete(vars); // nothing was saved: keep the model dir minimal
@@ -265,39 +262,7 @@ public final class SampleModelTrainer {
     } catch (UnsupportedOperationException ignored) {
       // non-POSIX file system
     }
-    Path old = null;
-    if (Files.exists(abs)) {
-      old = Files.createTempDirectory(abs.getParent(), abs.getFileName() + ".old");
-      Files.delete(old);
-      Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
-    }
-    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-    if (old != null) deleteTree(old);
+    SavedModelFiles.replaceDir(tmp, abs);
   }
 
-  /**
-   * Rewrites the SavedModel with deterministic protobuf serialization: the native graph export
-   * emits node attrs in hash-map order, so the same weights gave different bytes on every run.
-   */
-  private static void canonicalize(Path pb) throws IOException {
-    SavedModel model = SavedModel.parseFrom(Files.readAllBytes(pb));
-    byte[] out = new byte[model.getSerializedSize()];
-    CodedOutputStream cos = CodedOutputStream.newInstance(out);
-    cos.useDeterministicSerialization();
-    model.writeTo(cos);
-    cos.checkNoSpaceLeft();
-    Files.write(pb, out);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> st = Files.walk(dir)) {
-      st.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
-  }
 }
