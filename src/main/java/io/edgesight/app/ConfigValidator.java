@@ -32,7 +32,7 @@ public final class ConfigValidator {
             "edgesight.engine.trt.is-dynamic-op", "edgesight.engine.trt.allow-build-at-runtime",
             "edgesight.engine.gpu.memory-limit-mb", "edgesight.engine.gpu.allow-growth",
             "edgesight.engine.inter-op-threads", "edgesight.engine.xla", "edgesight.engine.onnx.optimization-level",
-            "edgesight.engine.onnx.allow-spinning",
+            "edgesight.engine.onnx.allow-spinning", "edgesight.engine.timeout-ms", "edgesight.shutdown.timeout-s",
             // detection models (io.edgesight.predict.DetectionDecoder.Config)
             "edgesight.models.{id}.task", "edgesight.models.{id}.box-format", "edgesight.models.{id}.box-coordinates",
             "edgesight.models.{id}.classes", "edgesight.models.{id}.iou-threshold", "edgesight.models.{id}.nms",

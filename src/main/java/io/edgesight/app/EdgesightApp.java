@@ -58,6 +58,8 @@ public final class EdgesightApp {
     private volatile MqttConnection mqtt;
     private volatile PipelineTracker tracker;
     private volatile EngineRegistry engines;
+    private volatile boolean summaryLogged;
+    private boolean mqttClosed;
 
     public EdgesightApp(Options options) {
         this.options = options;
@@ -95,6 +97,9 @@ public final class EdgesightApp {
         Main m = new Main();
         main = m;
         Lifecycle lifecycle = new Lifecycle(m::completed);
+        int shutdownSeconds = settings.integer("edgesight.shutdown.timeout-s", 20, 1, 3600);
+        // Camel's graceful stop after the drain (lifecycle.drain) gets the same bound
+        m.configure().setShutdownTimeout(shutdownSeconds);
         tracker = new PipelineTracker();
         m.setPropertyPlaceholderLocations("file:" + options.config().toAbsolutePath());
         m.configure().withRoutesIncludePattern("file:" + options.routes().toAbsolutePath() + "/*.yaml");
@@ -129,6 +134,8 @@ public final class EdgesightApp {
                 Integer.toString(settings.integer("edgesight.mqtt.qos", 1, 0, 2)));
         m.addOverrideProperty("camel.component.mqtt-buffer.maxBytes",
                 Integer.toString(settings.integer("edgesight.mqtt.buffer.max-bytes", 16 << 20, 0, Integer.MAX_VALUE)));
+        m.addOverrideProperty("camel.component.infer.timeoutMs",
+                Long.toString(settings.integer("edgesight.engine.timeout-ms", 30_000, 0, Integer.MAX_VALUE)));
         m.bind(Lifecycle.BEAN, lifecycle);
         m.addMainListener(new MainListenerSupport() {
             @Override
@@ -143,6 +150,15 @@ public final class EdgesightApp {
             @Override
             public void afterStart(BaseMainSupport main) {
                 stats.bindMeters();
+            }
+
+            @Override
+            public void beforeStop(BaseMainSupport main) {
+                lifecycle.drain(tracker, shutdownSeconds * 1000L);
+                // under SIGTERM the JVM exits as soon as Camel has stopped, before run() returns: say it now (the
+                // cameras are stopped and the frames in flight are through, so the counts are final)
+                LOG.info("stopped: {}", tracker.summary());
+                summaryLogged = true;
             }
         });
         // camel-main's summary would print camera URLs with their credentials
@@ -177,7 +193,7 @@ public final class EdgesightApp {
                 drainWatcher.interrupt();
             }
         } finally {
-            if (mqtt != null) mqtt.close(); // "offline" on <prefix>/available, clean disconnect
+            closeMqtt();
             if (broker != null) broker.close();
         }
         Throwable fatal = lifecycle.fatalError();
@@ -185,8 +201,16 @@ public final class EdgesightApp {
             UserError u = UserError.find(fatal);
             throw u != null ? u : new UserError("start-up failed: " + rootMessage(fatal), fatal);
         }
-        LOG.info("stopped: {}", tracker.summary());
+        if (!summaryLogged) LOG.info("stopped: {}", tracker.summary());
         return m.getExitCode();
+    }
+
+    /** "offline" on <prefix>/available and a clean disconnect, once. */
+    private synchronized void closeMqtt() {
+        if (mqtt != null && !mqttClosed) {
+            mqttClosed = true;
+            mqtt.close();
+        }
     }
 
     /** Stops the application once every source has finished and each frame it emitted has been published. */

@@ -44,6 +44,50 @@ public class Lifecycle implements CamelContextAware {
         LOG.info("started {} route(s) of group '{}'", n, group);
     }
 
+    /**
+     * The first step of every stop (SIGTERM, --duration, a drained run): the cameras stop first, then the frames
+     * they already handed over go through batching, inference and the outputs, and the MQTT outbox is emptied while
+     * the broker takes messages, all within {@code timeoutMillis}. Camel's own shutdown follows.
+     */
+    public void drain(PipelineTracker tracker, long timeoutMillis) {
+        CamelContext ctx = camelContext;
+        if (ctx == null || !ctx.isStarted()) return;
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeoutMillis * 1_000_000L;
+        try {
+            for (Route r : ctx.getRoutes()) {
+                if ("cameras".equals(r.getGroup()) && ctx.getRouteController().getRouteStatus(r.getRouteId()).isStarted()) {
+                    ctx.getRouteController().stopRoute(r.getRouteId(), Math.max(1, left(deadline) / 1000), java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+            long inFlight = tracker.inFlight();
+            boolean published = tracker.awaitInFlight(left(deadline));
+            var buffers = io.edgesight.sink.mqtt.MqttBufferComponent.buffers(ctx).values();
+            io.edgesight.sink.mqtt.MqttConnection mqtt = ctx.getRegistry().lookupByNameAndType(
+                    io.edgesight.sink.mqtt.MqttConnection.BEAN, io.edgesight.sink.mqtt.MqttConnection.class);
+            while (left(deadline) > 0 && mqtt != null && mqtt.isConnected()
+                    && buffers.stream().anyMatch(b -> b.depth() > 0)) {
+                Thread.sleep(20);
+            }
+            long waiting = buffers.stream().mapToLong(io.edgesight.sink.mqtt.OutboundBuffer::depth).sum();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (published && waiting == 0) {
+                LOG.info("shutdown: cameras stopped, {} frame(s) in flight published in {} ms", inFlight, ms);
+            } else {
+                LOG.warn("shutdown: after {} ms (edgesight.shutdown.timeout-s) {} frame(s) are not published and {} MQTT "
+                        + "message(s) wait in the outbox; stopping anyway", ms, tracker.inFlight(), waiting);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("shutdown: could not drain the pipeline: {}", e.toString());
+        }
+    }
+
+    private static long left(long deadlineNanos) {
+        return Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000L);
+    }
+
     /** Called by a route's error handler: remember the error and stop the application. */
     public void fatal(Exchange exchange) {
         Throwable t = exchange.getException();

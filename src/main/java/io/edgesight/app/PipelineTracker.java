@@ -160,6 +160,32 @@ public class PipelineTracker {
         return true;
     }
 
+    /** True when every frame emitted so far has been published or counted as failed. */
+    public boolean inFlightDone() {
+        for (Counters c : cameras.values()) {
+            if (c.published.sum() + c.failed.sum() < c.emitted.sum()) return false;
+        }
+        return true;
+    }
+
+    /** Frames emitted but not yet published nor failed. */
+    public long inFlight() {
+        return cameras.values().stream().mapToLong(c -> c.emitted.sum() - c.published.sum() - c.failed.sum()).sum();
+    }
+
+    /** Waits up to {@code millis} for {@link #inFlightDone()}; returns it. */
+    public boolean awaitInFlight(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        synchronized (lock) {
+            while (!inFlightDone()) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) return false;
+                lock.wait(Math.min(left, 200));
+            }
+        }
+        return true;
+    }
+
     public String summary() {
         StringBuilder sb = new StringBuilder();
         cameras.forEach((id, c) -> sb.append(sb.length() == 0 ? "" : ", ").append(id)

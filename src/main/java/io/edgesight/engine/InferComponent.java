@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.edgesight.app.PipelineTracker;
 import io.edgesight.batch.Batch;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -23,10 +24,20 @@ import org.apache.camel.support.DefaultProducer;
  * {@code infer:<model>}: runs one batch per exchange on the model's engine. The body becomes a list of
  * {@link InferredFrame}, one per real frame (padding rows never produce output). The batch memory is
  * always closed here, whatever happens. The runtime (TensorFlow or ONNX Runtime) is the model's; routes do not
- * name it.
+ * name it. A batch the engine fails on, or does not finish within {@code timeoutMs}, is skipped: its frames count
+ * as failed, the body becomes an empty list and the next batch runs ({@link BatchFailures}, {@link EngineRunGuard}).
  */
 @Component("infer")
 public class InferComponent extends DefaultComponent {
+    @Metadata(defaultValue = "30000", description = "A batch run longer than this (ms) fails (edgesight.engine.timeout-ms; 0 = no limit)")
+    private long timeoutMs = 30_000;
+    @Metadata(defaultValue = "10000", description = "Failed batches are logged at most once per interval (ms)")
+    private long failureLogInterval = 10_000;
+
+    public long getTimeoutMs() { return timeoutMs; }
+    public void setTimeoutMs(long timeoutMs) { this.timeoutMs = timeoutMs; }
+    public long getFailureLogInterval() { return failureLogInterval; }
+    public void setFailureLogInterval(long failureLogInterval) { this.failureLogInterval = failureLogInterval; }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -50,28 +61,46 @@ public class InferComponent extends DefaultComponent {
         @Override
         public Producer createProducer() {
             EngineRegistry.lookup(getCamelContext()).spec(model);
+            InferComponent component = (InferComponent) getComponent();
+            EngineRunGuard guard = new EngineRunGuard(model, component.getTimeoutMs());
+            BatchFailures failures = new BatchFailures(model, component.getFailureLogInterval());
             return new DefaultProducer(this) {
                 @Override
                 public void process(Exchange exchange) {
                     Batch batch = exchange.getMessage().getBody(Batch.class);
                     if (batch == null) throw new IllegalArgumentException("infer:" + model + " takes a batch from the batcher");
+                    Engine engine;
                     try {
-                        Engine engine = EngineRegistry.lookup(getCamelContext()).engine(model);
-                        long start = System.nanoTime();
-                        float[][] rows = engine.run(batch.memory(), batch.size());
-                        long end = System.nanoTime();
-                        long now = System.currentTimeMillis();
-                        List<InferredFrame> out = new ArrayList<>(rows.length);
-                        for (int i = 0; i < rows.length; i++) {
-                            var f = batch.frames().get(i);
-                            long completed = batch.completedNanos() == 0 ? start : batch.completedNanos();
-                            out.add(new InferredFrame(model, f, rows[i], batch.capacity(), batch.size(),
-                                    completed - f.readyNanos(), start - completed, end - start, now));
-                        }
-                        exchange.getMessage().setBody(out);
-                    } finally {
+                        engine = EngineRegistry.lookup(getCamelContext()).engine(model);
+                    } catch (RuntimeException e) {
                         batch.close();
+                        throw e;
                     }
+                    long start = System.nanoTime();
+                    float[][] rows;
+                    try {
+                        rows = guard.run(engine, batch); // closes the batch
+                    } catch (RuntimeException e) {
+                        failures.failed(batch, e, PipelineTracker.lookup(getCamelContext()));
+                        exchange.getMessage().setBody(List.of());
+                        return;
+                    }
+                    long end = System.nanoTime();
+                    long now = System.currentTimeMillis();
+                    List<InferredFrame> out = new ArrayList<>(rows.length);
+                    for (int i = 0; i < rows.length; i++) {
+                        var f = batch.frames().get(i);
+                        long completed = batch.completedNanos() == 0 ? start : batch.completedNanos();
+                        out.add(new InferredFrame(model, f, rows[i], batch.capacity(), batch.size(),
+                                completed - f.readyNanos(), start - completed, end - start, now));
+                    }
+                    exchange.getMessage().setBody(out);
+                }
+
+                @Override
+                protected void doStop() throws Exception {
+                    guard.close();
+                    super.doStop();
                 }
             };
         }

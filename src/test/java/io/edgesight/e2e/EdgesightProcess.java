@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** edgesight run as a user runs it: a separate JVM (so it can be killed with SIGKILL), output in a log file. */
-final class EdgesightProcess implements AutoCloseable {
+public final class EdgesightProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
 
@@ -18,7 +18,7 @@ final class EdgesightProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static EdgesightProcess start(Path log, Map<String, String> sets) throws IOException {
+    public static EdgesightProcess start(Path log, Map<String, String> sets) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
                 "-cp", System.getProperty("java.class.path"), "io.edgesight.cli.EdgesightCli", "run",
@@ -32,17 +32,27 @@ final class EdgesightProcess implements AutoCloseable {
         return new EdgesightProcess(p, log);
     }
 
+    /** SIGTERM, as systemd and Ctrl-C stop it: the shutdown hooks run. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the exit; null when it is still running after {@code seconds}. */
+    public Integer waitFor(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+    }
+
     /** kill -9: no shutdown hook runs, the MQTT connection just drops. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    boolean isAlive() { return process.isAlive(); }
+    public boolean isAlive() { return process.isAlive(); }
 
-    long pid() { return process.pid(); }
+    public long pid() { return process.pid(); }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
