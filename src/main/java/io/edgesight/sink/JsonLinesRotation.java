@@ -40,6 +40,43 @@ public class JsonLinesRotation {
         long openedMillis;
     }
 
+    private final java.util.concurrent.atomic.AtomicLong writeErrors = new java.util.concurrent.atomic.AtomicLong();
+    private long errorsSinceLog;
+    private long lastErrorLogNanos;
+    private boolean errorLogged;
+
+    /**
+     * Route step of the publish route's doCatch: a line that could not be written (disk full, permissions) is
+     * counted (stats files.writeErrors, edgesight_files_write_errors_total) and logged at once, then at most once per
+     * 10 s with the count since; the frame still counts as published, since MQTT and the other outputs had it.
+     */
+    public void writeFailed(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        long total = writeErrors.incrementAndGet();
+        long n;
+        synchronized (this) {
+            errorsSinceLog++;
+            long now = System.nanoTime();
+            if (errorLogged && now - lastErrorLogNanos < 10_000_000_000L) return;
+            errorLogged = true;
+            lastErrorLogNanos = now;
+            n = errorsSinceLog;
+            errorsSinceLog = 0;
+        }
+        String file = dir.resolve(String.valueOf(exchange.getMessage().getHeader(Exchange.FILE_NAME))).toString();
+        LOG.warn("cannot write {}: {}; {} line(s) not written (total {}); MQTT and the other outputs go on", file,
+                rootMessage(t), n, total);
+    }
+
+    public long writeErrors() { return writeErrors.get(); }
+
+    private static String rootMessage(Throwable t) {
+        if (t == null) return "unknown error";
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+
     public JsonLinesRotation(Path dir, long maxBytes, long maxAgeSeconds, int keep) {
         this.dir = dir;
         this.maxBytes = maxBytes;

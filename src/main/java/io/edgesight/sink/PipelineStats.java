@@ -191,6 +191,14 @@ public class PipelineStats implements CamelContextAware {
                 .description("Webhook deliveries given up and written to the dead-letter file").register(r);
         FunctionCounter.builder("edgesight.webhook.delivered", webhookDelivered, java.util.concurrent.atomic.AtomicLong::get)
                 .description("Webhook deliveries accepted by the receiver").register(r);
+        FunctionCounter.builder("edgesight.files.write.errors", this, s -> s.fileWriteErrors())
+                .description("JSON lines that could not be written to their file (disk full, permissions)").register(r);
+    }
+
+    private long fileWriteErrors() {
+        JsonLinesRotation jsonl = camelContext == null ? null
+                : camelContext.getRegistry().lookupByNameAndType(JsonLinesRotation.BEAN, JsonLinesRotation.class);
+        return jsonl == null ? 0 : jsonl.writeErrors();
     }
 
     /** Makes sure the process-wide meters exist even before the first frame (scrapes right after start). */
@@ -260,6 +268,7 @@ public class PipelineStats implements CamelContextAware {
         webhook.put("delivered", webhookDelivered.get());
         webhook.put("deadLetters", webhookDeadLetters.get());
         out.put("webhook", webhook);
+        out.put("files", Map.of("writeErrors", fileWriteErrors()));
         FrameStore frames = camelContext == null ? null
                 : camelContext.getRegistry().lookupByNameAndType(FrameStore.BEAN, FrameStore.class);
         if (frames != null) out.put("frames", frames.cost());

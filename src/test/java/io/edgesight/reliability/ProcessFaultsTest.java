@@ -2,7 +2,9 @@ package io.edgesight.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgesight.app.PipelineTracker;
 import io.edgesight.e2e.EdgesightProcess;
+import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
+import io.edgesight.testing.AppRunner;
+import io.edgesight.testing.LogCapture;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.testing.Mosquitto;
 import io.edgesight.testing.MqttCollector;
@@ -18,12 +25,15 @@ import io.edgesight.testing.Ports;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults of the process itself, on a separate JVM as systemd runs it: SIGTERM while the pipeline is saturated
- * drains every batch in flight to MQTT before the exit.
+ * drains every batch in flight to MQTT before the exit. A full disk under the JSON lines files (a real 256 KB tmpfs)
+ * is reported and costs no MQTT message.
  */
 class ProcessFaultsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
     static final Path VIDEO = Path.of("target/test-video/shapes.mp4");
     static final Path WORK = Path.of("target/reliability-process");
     static final Pattern SUMMARY = Pattern.compile("stopped: sample: emitted=(\\d+) published=(\\d+) failed=(\\d+)");
@@ -78,6 +88,64 @@ class ProcessFaultsTest {
                 assertThat(exit).as("SIGTERM exit of a JVM (systemd unit: SuccessExitStatus=143)").isIn(0, 143);
                 assertThat(log).doesNotContain("not delivered at shutdown").doesNotContain("Exception");
             }
+        }
+    }
+
+    @Test
+    void aFullDiskForTheFilesIsReportedOnceAnIntervalAndMqttGetsEveryPrediction(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        TmpfsMount.require(out, "256k");
+        try (TmpfsMount disk = TmpfsMount.mount(out, "256k");
+             EmbeddedMqttBroker broker = EmbeddedMqttBroker.start("127.0.0.1", 0, null, null);
+             MqttCollector sub = new MqttCollector(broker.url(), "edgesight/sample/predictions");
+             LogCapture logs = new LogCapture()) {
+            Path routes = AppRunner.routes(tmp.resolve("routes"), null, p -> p);
+            Map<String, String> o = new LinkedHashMap<>();
+            o.put("edgesight.mqtt.broker-url", broker.url());
+            o.put("edgesight.cameras.sample.url", VIDEO.toString());
+            o.put("edgesight.cameras.sample.pacing", "fast");
+            o.put("edgesight.engine.dir", "target/test-engines");
+            AppRunner app = new AppRunner(routes, out, o);
+            try {
+                Awaitility.await("the disk fills up and lines are lost").atMost(120, TimeUnit.SECONDS)
+                        .pollInterval(Duration.ofMillis(500)).failFast(() -> !app.running())
+                        .until(() -> writeErrors(app) >= 300);
+            } finally {
+                app.close();
+            }
+            assertThat(app.failure()).as("the app ran on and stopped cleanly").isNull();
+            PipelineTracker t = app.app().tracker();
+            long emitted = t.emitted("sample");
+            long published = t.published("sample");
+            long errors = JSONL_ERRORS.get();
+            Awaitility.await("MQTT deliveries").atMost(10, TimeUnit.SECONDS).until(() -> distinctSeqs(sub) >= published);
+            long delivered = distinctSeqs(sub);
+            List<LogCapture.Line> reports = logs.lines().stream().filter(l -> l.text().contains("cannot write")).toList();
+            long fileBytes = Files.size(out.resolve("sample.jsonl"));
+            System.out.printf("disk full: emitted=%d published=%d failed=%d delivered=%d, file %d bytes, write errors %d, %d log line(s)%n",
+                    emitted, published, t.failed("sample"), delivered, fileBytes, errors, reports.size());
+            assertThat(fileBytes).as("the file filled the 256 KB disk").isGreaterThan(200_000);
+            assertThat(t.failed("sample")).isZero();
+            assertThat(published).as("a frame whose line could not be written still counts as published").isEqualTo(emitted);
+            assertThat(delivered).as("MQTT had every prediction").isEqualTo(published);
+            assertThat(errors).isGreaterThanOrEqualTo(300);
+            assertThat(reports).as("reported at once, then at most once per 10 s: not once per line").isNotEmpty().hasSizeLessThan(5);
+            assertThat(reports.get(0).text()).contains("No space left on device").contains("sample.jsonl");
+        }
+    }
+
+    static final java.util.concurrent.atomic.AtomicLong JSONL_ERRORS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** files.writeErrors of GET /api/stats (remembered: the last value counts once the app has stopped). */
+    static long writeErrors(AppRunner app) {
+        try {
+            var r = app.get("/api/stats");
+            if (r.statusCode() != 200) return 0;
+            long n = JSON.readTree(r.body()).path("files").path("writeErrors").asLong();
+            JSONL_ERRORS.set(n);
+            return n;
+        } catch (Exception e) {
+            return 0;
         }
     }
 
