@@ -32,6 +32,50 @@ public final class TestModels {
         return dir;
     }
 
+    /**
+     * {@link #channelMean} that fails on an all-white frame (unit normalisation: every value 1.0): it computes
+     * 1 / (1 - mean of the row) and checks it with CheckNumerics, so that row's Inf is a real TensorFlow error
+     * (InvalidArgument) for the whole run. Padding rows (zeros) never fail.
+     */
+    public static Path failsOnWhite(Path dir, long batch, int h, int w) throws IOException {
+        try (Graph g = new Graph(); Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            Placeholder<TFloat32> in = tf.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(batch, h, w, 3)));
+            Operand<TFloat32> mean = tf.math.mean(in, tf.constant(new int[] {1, 2}));
+            Operand<TFloat32> rowMean = tf.math.mean(in, tf.constant(new int[] {1, 2, 3}));
+            Operand<TFloat32> checked = tf.debugging.checkNumerics(
+                    tf.math.reciprocal(tf.math.sub(tf.constant(1f), rowMean)), "white frame: 1/(1-mean) is not finite");
+            Operand<TFloat32> out = tf.withName("mean").math.add(mean,
+                    tf.math.mul(tf.expandDims(checked, tf.constant(-1)), tf.constant(0f)));
+            export(dir, s, Signature.builder().key(Signature.DEFAULT_KEY).input("image", in).output("mean", out).build());
+        }
+        return dir;
+    }
+
+    /**
+     * {@link #channelMean} whose run blocks when a batch holds an all-white frame: only then does it read
+     * {@code fifo} (a named pipe; the read waits until someone writes to it), through a Switch/Merge conditional,
+     * so warm-up and ordinary frames never touch it. A real engine run that hangs until the test lets it go.
+     */
+    public static Path hangsOnWhite(Path dir, long batch, int h, int w, Path fifo) throws IOException {
+        try (Graph g = new Graph(); Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            Placeholder<TFloat32> in = tf.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(batch, h, w, 3)));
+            Operand<TFloat32> mean = tf.math.mean(in, tf.constant(new int[] {1, 2}));
+            Operand<TFloat32> rowMean = tf.math.mean(in, tf.constant(new int[] {1, 2, 3}));
+            Operand<org.tensorflow.types.TBool> white = tf.any(tf.math.greaterEqual(rowMean, tf.constant(0.999f)), tf.constant(0));
+            var path = tf.switchCond(tf.constant(fifo.toAbsolutePath().toString()), white);
+            Operand<TFloat32> read = tf.math.mul(tf.dtypes.cast(tf.strings.stringLength(tf.io.readFile(path.outputTrue())), TFloat32.class),
+                    tf.constant(0f));
+            var zero = tf.switchCond(tf.constant(0f), white);
+            Operand<TFloat32> none = tf.identity(zero.outputFalse());
+            Operand<TFloat32> merged = tf.merge(java.util.List.of(read, none)).output();
+            Operand<TFloat32> out = tf.withName("mean").math.add(mean, merged);
+            export(dir, s, Signature.builder().key(Signature.DEFAULT_KEY).input("image", in).output("mean", out).build());
+        }
+        return dir;
+    }
+
     /** A model whose input is a plain vector [batch, 10]: not an image. */
     public static Path vectorModel(Path dir) throws IOException {
         try (Graph g = new Graph(); Session s = new Session(g)) {
