@@ -43,6 +43,15 @@ public final class Mosquitto implements AutoCloseable {
 
     /** {@code listenerOptions}: lines for the listener (e.g. TLS: cafile, certfile, keyfile, require_certificate). */
     public static Mosquitto start(Path dir, java.util.List<String> listenerOptions) throws Exception {
+        return start(dir, listenerOptions, true);
+    }
+
+    /** Without persistence: a restart forgets every session, subscription and queued message (the broker default). */
+    public static Mosquitto startWithoutPersistence(Path dir) throws Exception {
+        return start(dir, java.util.List.of(), false);
+    }
+
+    private static Mosquitto start(Path dir, java.util.List<String> listenerOptions, boolean persistence) throws Exception {
         require();
         Files.createDirectories(dir.resolve("data"));
         Mosquitto m = new Mosquitto(dir, Ports.free());
@@ -51,7 +60,7 @@ public final class Mosquitto implements AutoCloseable {
                 String.join("\n", listenerOptions),
                 "allow_anonymous true",
                 "user " + System.getProperty("user.name"),
-                "persistence true",
+                "persistence " + persistence,
                 "persistence_location " + dir.resolve("data").toAbsolutePath() + "/",
                 "autosave_interval 1",
                 "max_queued_messages 100000",
