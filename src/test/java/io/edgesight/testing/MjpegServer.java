@@ -22,7 +22,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class MjpegServer implements AutoCloseable {
     private final HttpServer server;
-    private final List<byte[]> jpegs = new ArrayList<>();
+    private volatile List<byte[]> jpegs = new ArrayList<>();
+    /** Parts sent next, in place of frames (corrupt or truncated JPEGs), counted in {@link #injectedSent()}. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> injected = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicLong injectedSent = new AtomicLong();
+    /** While set, every connection (new or streaming) gets nothing at all: a camera that hangs. */
+    private volatile boolean stalled;
     private final boolean contentLength;
     private final long periodMillis;
     private final AtomicLong sent = new AtomicLong();
@@ -32,14 +37,7 @@ public final class MjpegServer implements AutoCloseable {
     private volatile String lastAuthorization;
 
     private MjpegServer(List<Mat> frames, double fps, boolean contentLength) throws IOException {
-        for (Mat m : frames) {
-            try (BytePointer buf = new BytePointer()) {
-                imencode(".jpg", m, buf);
-                byte[] b = new byte[(int) buf.limit()];
-                buf.get(b);
-                jpegs.add(b);
-            }
-        }
+        jpegs = encode(frames);
         this.contentLength = contentLength;
         this.periodMillis = (long) (1000 / fps);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -50,6 +48,11 @@ public final class MjpegServer implements AutoCloseable {
         }));
         server.createContext("/stream", exchange -> {
             connections.incrementAndGet();
+            try {
+                while (stalled) Thread.sleep(20); // accepted, and not even the response headers
+            } catch (InterruptedException e) {
+                return;
+            }
             lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
             String boundary = "123456789000000000000987654321";
             exchange.getResponseHeaders().set("Content-Type", "multipart/x-mixed-replace;boundary=" + boundary);
@@ -57,7 +60,10 @@ public final class MjpegServer implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 int n = 0;
                 while (partsPerConnection == 0 || n < partsPerConnection) {
-                    byte[] jpeg = jpegs.get((int) (sent.get() % jpegs.size()));
+                    while (stalled) Thread.sleep(20);
+                    byte[] bad = injected.poll();
+                    List<byte[]> current = jpegs;
+                    byte[] jpeg = bad != null ? bad : current.get((int) (sent.get() % current.size()));
                     StringBuilder h = new StringBuilder("--" + boundary + "\r\nContent-Type: image/jpeg\r\n");
                     if (this.contentLength) h.append("Content-Length: ").append(jpeg.length).append("\r\n");
                     h.append("X-Timestamp: ").append(System.currentTimeMillis()).append("\r\n\r\n");
@@ -65,7 +71,8 @@ public final class MjpegServer implements AutoCloseable {
                     out.write(jpeg);
                     out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
-                    sent.incrementAndGet();
+                    if (bad != null) injectedSent.incrementAndGet();
+                    else sent.incrementAndGet();
                     n++;
                     Thread.sleep(periodMillis);
                 }
@@ -82,6 +89,33 @@ public final class MjpegServer implements AutoCloseable {
         });
         server.start();
     }
+
+    private static List<byte[]> encode(List<Mat> frames) {
+        List<byte[]> out = new ArrayList<>();
+        for (Mat m : frames) {
+            try (BytePointer buf = new BytePointer()) {
+                imencode(".jpg", m, buf);
+                byte[] b = new byte[(int) buf.limit()];
+                buf.get(b);
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    /** From the next part on, these frames (e.g. another resolution). */
+    public void frames(List<Mat> frames) { jpegs = encode(frames); }
+
+    /** The JPEG of the current first frame (to make a truncated copy of). */
+    public byte[] jpeg() { return jpegs.get(0); }
+
+    /** Sends these parts next, each as one part of the stream, instead of frames. */
+    public void inject(List<byte[]> parts) { injected.addAll(parts); }
+
+    public long injectedSent() { return injectedSent.get(); }
+
+    /** Stops (true) or resumes (false) sending anything on every connection; connections stay open. */
+    public void stall(boolean on) { stalled = on; }
 
     public static MjpegServer start(List<Mat> frames, double fps, boolean contentLength) throws IOException {
         return new MjpegServer(frames, fps, contentLength);
