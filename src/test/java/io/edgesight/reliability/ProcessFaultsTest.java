@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Faults of the process itself, on a separate JVM as systemd runs it: SIGTERM while the pipeline is saturated
  * drains every batch in flight to MQTT before the exit. A full disk under the JSON lines files (a real 256 KB tmpfs)
- * is reported and costs no MQTT message.
+ * is reported and costs no MQTT message. kill -9 in the middle of an engine build leaves nothing that is used later.
  */
 class ProcessFaultsTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -132,6 +132,51 @@ class ProcessFaultsTest {
             assertThat(reports).as("reported at once, then at most once per 10 s: not once per line").isNotEmpty().hasSizeLessThan(5);
             assertThat(reports.get(0).text()).contains("No space left on device").contains("sample.jsonl");
         }
+    }
+
+    @Test
+    void kill9DuringAnEngineBuildLeavesNothingThatIsUsedLater(@TempDir Path tmp) throws Exception {
+        Path model = io.edgesight.testing.TestModels.channelMean(tmp.resolve("model"), -1, 32, 32);
+        Path engines = tmp.resolve("engines");
+        Process p = engineBuild(engines, model);
+        StringBuilder seen = new StringBuilder();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                seen.append(line).append('\n');
+                if (line.contains("building engine sample-b2-FP32-")) {
+                    p.destroyForcibly(); // kill -9 in the middle of the build
+                    break;
+                }
+            }
+        }
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(seen.toString()).as("killed during the build").contains("building engine").doesNotContain("engine built");
+        List<Path> left;
+        try (var s = Files.list(engines)) {
+            left = s.toList();
+        }
+        assertThat(left).as("only the unfinished build's temporary directory is left: %s", left)
+                .allMatch(d -> d.getFileName().toString().startsWith(".tmp-") || d.getFileName().toString().endsWith(".lock"));
+        Process again = engineBuild(engines, model);
+        String out = new String(again.getInputStream().readAllBytes());
+        assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        System.out.printf("kill -9 during an engine build: left behind %s; the next start built it again (exit %d)%n",
+                left.stream().map(d -> d.getFileName().toString()).toList(), again.exitValue());
+        assertThat(again.exitValue()).as(out).isZero();
+        assertThat(out).as("the unfinished build is not used: it is built again").contains("building engine sample-b2-FP32-");
+        try (var s = Files.list(engines)) {
+            assertThat(s.map(d -> d.getFileName().toString()).toList()).as("and the leftover is cleared")
+                    .noneMatch(n -> n.startsWith(".tmp-"));
+        }
+    }
+
+    static Process engineBuild(Path engines, Path model) throws Exception {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.edgesight.cli.EdgesightCli", "engine", "build",
+                "--config", "config/application.properties", "--set", "edgesight.engine.dir=" + engines,
+                "--set", "edgesight.models.sample.path=" + model, "--set", "edgesight.models.sample.batch-size=2")
+                .redirectErrorStream(true).start();
     }
 
     static final java.util.concurrent.atomic.AtomicLong JSONL_ERRORS = new java.util.concurrent.atomic.AtomicLong();
