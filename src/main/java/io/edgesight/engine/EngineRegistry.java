@@ -95,6 +95,16 @@ public class EngineRegistry extends ServiceSupport {
     /** The runtime ("tensorflow", "onnxruntime") each prepared engine ran on (kept after stop). */
     public Map<String, String> runtimes() { return Map.copyOf(runtimes); }
 
+    /**
+     * Forgets a model's engine without closing it: its run timed out and is still inside the native library, so
+     * closing it would free memory that run still uses. The process is stopping; the OS takes the memory back.
+     */
+    public void abandon(String model) {
+        if (engines.remove(model) != null) {
+            LOG.warn("engine '{}' is still in a run that timed out: left open at stop", model);
+        }
+    }
+
     @Override
     protected void doStop() {
         engines.values().forEach(Engine::close);

@@ -99,6 +99,8 @@ public class InferComponent extends DefaultComponent {
 
                 @Override
                 protected void doStop() throws Exception {
+                    // closing an engine under a native run that never returned would free memory it still uses
+                    if (guard.stuck()) EngineRegistry.lookup(getCamelContext()).abandon(model);
                     guard.close();
                     super.doStop();
                 }
