@@ -31,6 +31,7 @@ import io.edgesight.sink.LatestPredictions;
 import io.edgesight.sink.LivePage;
 import io.edgesight.sink.OutputRules;
 import io.edgesight.sink.PipelineStats;
+import io.edgesight.sink.WebhookTls;
 import io.edgesight.sink.mqtt.MqttConnection;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
@@ -122,6 +123,12 @@ public final class EdgesightApp {
         int webhookTimeout = settings.integer("edgesight.webhook.timeout-ms", 5000, 1, 600_000);
         for (String t : List.of("connectTimeout", "connectionRequestTimeout", "responseTimeout", "soTimeout")) {
             m.addOverrideProperty("camel.component.http." + t, Integer.toString(webhookTimeout));
+            m.addOverrideProperty("camel.component.https." + t, Integer.toString(webhookTimeout));
+        }
+        var webhookTls = WebhookTls.from(settings);
+        if (webhookTls != null) {
+            m.bind(WebhookTls.BEAN, webhookTls);
+            m.addOverrideProperty("camel.component.https.sslContextParameters", "#" + WebhookTls.BEAN);
         }
         m.addOverrideProperty("camel.component.mqtt-buffer.size",
                 Integer.toString(settings.integer("edgesight.mqtt.buffer.size", 1000, 1, 10_000_000)));
@@ -217,6 +224,7 @@ public final class EdgesightApp {
     private void validate() {
         Map<String, String> all = new TreeMap<>(fileProperties);
         all.putAll(options.overrides());
+        all.replaceAll((k, v) -> property(k)); // the value in effect: environment variables override the file too
         List<String> errors = new ArrayList<>(ConfigValidator.validate(all, options.config().toString()));
         Set<String> knownEnv = new LinkedHashSet<>();
         for (String k : all.keySet()) knownEnv.add(ConfigValidator.envName(k));

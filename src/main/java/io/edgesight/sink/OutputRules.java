@@ -131,11 +131,12 @@ public class OutputRules {
      */
     public String deadLetterLine(Exchange exchange) throws java.io.IOException {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String error = t == null ? "unknown error" : t.getClass().getSimpleName() + ": " + t.getMessage();
+        // the URL and the error (which quotes it) may carry credentials: masked like camera URLs
+        String error = t == null ? "unknown error" : io.edgesight.camera.SecretMasker.mask(t.getClass().getSimpleName() + ": " + t.getMessage());
         String body = exchange.getMessage().getBody(String.class);
         com.fasterxml.jackson.databind.node.ObjectNode line = JSON.createObjectNode();
         line.put("time", java.time.Instant.now().toString());
-        line.put("url", webhookUrl);
+        line.put("url", io.edgesight.camera.SecretMasker.mask(webhookUrl));
         line.put("error", error);
         try {
             line.set("payload", JSON.readTree(body));
@@ -153,7 +154,8 @@ public class OutputRules {
             }
         }
         if (n > 0) {
-            LOG.warn("webhook {}: gave up on {} prediction(s) after retries (last error: {}); they are in {}", webhookUrl, n, error,
+            LOG.warn("webhook {}: gave up on {} prediction(s) after retries (last error: {}); they are in {}",
+                    io.edgesight.camera.SecretMasker.mask(webhookUrl), n, error,
                     deadLetter.toAbsolutePath());
         }
         return JSON.writeValueAsString(line) + "\n";
