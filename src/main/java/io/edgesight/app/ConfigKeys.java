@@ -179,6 +179,18 @@ public final class ConfigKeys {
         return k == null ? null : k.check().problem(key, value.trim());
     }
 
+    /** A value as quoted in a message: control characters escaped, so the message stays one line. */
+    public static String shown(String v) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : v.toCharArray()) {
+            if (c == '\n') sb.append("\\n");
+            else if (c == '\r') sb.append("\\r");
+            else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        return sb.toString();
+    }
+
     // ------------------------------------------------------------------ kinds of value
 
     private static void add(Key k) {
@@ -191,9 +203,9 @@ public final class ConfigKeys {
             try {
                 n = Long.parseLong(v);
             } catch (NumberFormatException ex) {
-                return key + " must be a whole number, got '" + v + "'";
+                return key + " must be a whole number, got '" + shown(v) + "'";
             }
-            return n < min || n > max ? key + " must be between " + min + " and " + max + ", got " + v : null;
+            return n < min || n > max ? key + " must be between " + min + " and " + max + ", got " + shown(v) : null;
         }, false);
     }
 
@@ -203,9 +215,9 @@ public final class ConfigKeys {
             try {
                 n = Long.parseLong(v.replace("_", ""));
             } catch (NumberFormatException ex) {
-                return key + " must be a whole number (at most " + Long.MAX_VALUE + "), got '" + v + "'";
+                return key + " must be a whole number (at most " + Long.MAX_VALUE + "), got '" + shown(v) + "'";
             }
-            return n < min || n > max ? key + " must be between " + min + " and " + max + ", got " + v : null;
+            return n < min || n > max ? key + " must be between " + min + " and " + max + ", got " + shown(v) : null;
         }, false);
     }
 
@@ -215,9 +227,9 @@ public final class ConfigKeys {
             try {
                 d = Double.parseDouble(v);
             } catch (NumberFormatException ex) {
-                return key + " must be a number, got '" + v + "'";
+                return key + " must be a number, got '" + shown(v) + "'";
             }
-            return !(d >= min && d <= max) ? key + " must be between " + num(min) + " and " + num(max) + ", got " + v : null;
+            return !(d >= min && d <= max) ? key + " must be between " + num(min) + " and " + num(max) + ", got " + shown(v) : null;
         }, false);
     }
 
@@ -226,9 +238,9 @@ public final class ConfigKeys {
             for (String part : v.split(",", -1)) {
                 try {
                     double d = Double.parseDouble(part.trim());
-                    if (!Double.isFinite(d)) return key + " must be comma-separated finite numbers, got '" + v + "'";
+                    if (!Double.isFinite(d)) return key + " must be comma-separated finite numbers, got '" + shown(v) + "'";
                 } catch (NumberFormatException ex) {
-                    return key + " must be comma-separated numbers, got '" + v + "'";
+                    return key + " must be comma-separated numbers, got '" + shown(v) + "'";
                 }
             }
             return null;
@@ -237,13 +249,13 @@ public final class ConfigKeys {
 
     static Key bool(String name) {
         return new Key(name, "true|false", (key, v) -> v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")
-                ? null : key + " must be true or false, got '" + v + "'", false);
+                ? null : key + " must be true or false, got '" + shown(v) + "'", false);
     }
 
     static Key choice(String name, String noun, String... values) {
         return new Key(name, String.join("|", values), (key, v) -> {
             for (String c : values) if (c.equalsIgnoreCase(v)) return null;
-            return key + ": unknown " + noun + " '" + v + "'; use one of " + String.join(", ", values);
+            return key + ": unknown " + noun + " '" + shown(v) + "'; use one of " + String.join(", ", values);
         }, false);
     }
 
@@ -270,7 +282,7 @@ public final class ConfigKeys {
 
     static Key host(String name) {
         return new Key(name, "host name or IP address", (key, v) -> HOST.matcher(v).matches() && !v.equals("[]")
-                ? null : key + " must be a host name or IP address (127.0.0.1, 0.0.0.0, ::1, myhost), got '" + v + "'", false);
+                ? null : key + " must be a host name or IP address (127.0.0.1, 0.0.0.0, ::1, myhost), got '" + shown(v) + "'", false);
     }
 
     private static String brokerUrl(String key, String v) {
@@ -278,13 +290,13 @@ public final class ConfigKeys {
             io.edgesight.sink.mqtt.MqttConnection.checkUrl(v);
             return null;
         } catch (UserError ex) {
-            return SecretMasker.mask(ex.getMessage());
+            return SecretMasker.mask(shown(ex.getMessage()));
         }
     }
 
     private static String topicPrefix(String key, String v) {
         return v.contains("#") || v.contains("+") || v.indexOf('\0') >= 0 || v.endsWith("/")
-                ? key + " must be an MQTT topic without wildcards (#, +) or a trailing /, got '" + v + "'" : null;
+                ? key + " must be an MQTT topic without wildcards (#, +) or a trailing /, got '" + shown(v) + "'" : null;
     }
 
     private static String webhookUrl(String key, String v) {
@@ -293,13 +305,13 @@ public final class ConfigKeys {
         try {
             u = new URI(v);
         } catch (URISyntaxException ex) {
-            return key + " '" + SecretMasker.mask(v) + "' does not parse (" + ex.getReason() + ")" + hint;
+            return key + " '" + SecretMasker.mask(shown(v)) + "' does not parse (" + ex.getReason() + ")" + hint;
         }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            return key + " '" + SecretMasker.mask(v) + "' must start with http:// or https://" + hint;
+            return key + " '" + SecretMasker.mask(shown(v)) + "' must start with http:// or https://" + hint;
         }
-        if (u.getHost() == null || u.getHost().isBlank()) return key + " '" + SecretMasker.mask(v) + "' has no host" + hint;
+        if (u.getHost() == null || u.getHost().isBlank()) return key + " '" + SecretMasker.mask(shown(v)) + "' has no host" + hint;
         return null;
     }
 

@@ -79,7 +79,7 @@ public final class ConfigValidator {
             }
         }
         String hint = best != null && bestDistance <= Math.max(3, key.length() / 4) ? "; did you mean " + best + "?" : "";
-        return "unknown configuration key '" + key + "' in " + source + hint;
+        return "unknown configuration key '" + ConfigKeys.shown(key) + "' in " + source + hint;
     }
 
     /** camel-main compares keys without dashes and case; so do we. */

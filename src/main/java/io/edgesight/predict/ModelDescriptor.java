@@ -151,7 +151,7 @@ public final class ModelDescriptor {
 
     private static void put(Map<String, String> out, Path file, String where, String key, Object value) {
         if (!knownKeys().contains(key)) {
-            throw new UserError("model descriptor " + file + ": unknown key '" + where + "'" + suggestion(key));
+            throw new UserError("model descriptor " + file + ": unknown key '" + ConfigKeys.shown(where) + "'" + suggestion(key));
         }
         if (value == null) return;
         String s;

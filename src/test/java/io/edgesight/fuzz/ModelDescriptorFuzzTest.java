@@ -54,7 +54,7 @@ class ModelDescriptorFuzzTest {
             Path dir = Files.createDirectories(tmp.resolve("m" + i));
             boolean yaml = i % 2 == 0;
             String text = r.nextInt(12) == 0 ? Fuzz.randomText(r, 40) : Fuzz.mutate(r, yaml ? YAML : PROPERTIES, 4);
-            Files.writeString(dir.resolve(yaml ? ModelDescriptor.FILE : ModelDescriptor.PROPERTIES_FILE), text);
+            Files.write(dir.resolve(yaml ? ModelDescriptor.FILE : ModelDescriptor.PROPERTIES_FILE), text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             ModelDescriptor d = Fuzz.cleanOutcome(() -> ModelDescriptor.load(dir), text);
             if (d != null) {
                 loaded[0]++;
@@ -67,7 +67,7 @@ class ModelDescriptorFuzzTest {
             if (!yaml) {
                 Fuzz.cleanOutcome(() -> io.edgesight.models.ModelDescriptor.read(dir.resolve("import")), text);
                 Files.createDirectories(dir.resolve("import"));
-                Files.writeString(dir.resolve("import").resolve(io.edgesight.models.ModelDescriptor.FILE), text);
+                Files.write(dir.resolve("import").resolve(io.edgesight.models.ModelDescriptor.FILE), text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 Fuzz.cleanOutcome(() -> io.edgesight.models.ModelDescriptor.read(dir.resolve("import")), text);
             }
         });
