@@ -110,7 +110,12 @@ public final class MjpegParts {
             }
             if (out.size() > MAX_PART) throw new IOException("no boundary within " + MAX_PART + " bytes");
         }
-        return null;
+        // the camera closed the stream after the last part without a closing boundary: that part is complete
+        byte[] all = out.toByteArray();
+        int end = all.length;
+        if (end >= 2 && all[end - 2] == '\r' && all[end - 1] == '\n') end -= 2;
+        else if (end >= 1 && all[end - 1] == '\n') end -= 1;
+        return end == 0 ? null : java.util.Arrays.copyOf(all, end);
     }
 
     /** Without a boundary or Content-Length: from the JPEG start marker (FFD8) to its end marker (FFD9). */
