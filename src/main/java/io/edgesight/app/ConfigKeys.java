@@ -47,7 +47,7 @@ public final class ConfigKeys {
         add(decimals(m + "mean"));
         add(decimals(m + "std"));
         add(text(m + "output"));
-        add(choice(m + "output-kind", "output kind", "auto", "logits", "probabilities"));
+        add(exactChoice(m + "output-kind", "output kind", "auto", "logits", "probabilities"));
         add(integer(m + "top-k", 1, 1000));
         add(decimal(m + "min-score", 0, 1));
         add(integer(m + "threads", 1, 256));
@@ -59,7 +59,7 @@ public final class ConfigKeys {
         add(choice(m + "box-coordinates", "box coordinates", "pixels", "normalized"));
         add(text(m + "classes"));
         add(decimal(m + "iou-threshold", 0, 1));
-        add(choice(m + "nms", "nms", "class-agnostic", "per-class"));
+        add(exactChoice(m + "nms", "nms", "class-agnostic", "per-class"));
         add(integer(m + "max-detections", 1, 100_000));
         add(integer(m + "class-offset", -1000, 1000));
 
@@ -252,9 +252,19 @@ public final class ConfigKeys {
                 ? null : key + " must be true or false, got '" + shown(v) + "'", false);
     }
 
+    /** One of {@code values}, in any letter case (the readers of these keys ignore case). */
     static Key choice(String name, String noun, String... values) {
+        return choice(name, noun, false, values);
+    }
+
+    /** One of {@code values}, exactly as written (the readers of these keys compare case-sensitively). */
+    static Key exactChoice(String name, String noun, String... values) {
+        return choice(name, noun, true, values);
+    }
+
+    private static Key choice(String name, String noun, boolean exact, String... values) {
         return new Key(name, String.join("|", values), (key, v) -> {
-            for (String c : values) if (c.equalsIgnoreCase(v)) return null;
+            for (String c : values) if (exact ? c.equals(v) : c.equalsIgnoreCase(v)) return null;
             return key + ": unknown " + noun + " '" + shown(v) + "'; use one of " + String.join(", ", values);
         }, false);
     }

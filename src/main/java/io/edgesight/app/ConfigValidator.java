@@ -93,7 +93,16 @@ public final class ConfigValidator {
         return CAMEL_ORIGINAL.getOrDefault(relaxedKey, relaxedKey);
     }
 
+    private static volatile Set<String> camelKeys;
+
+    /** camel-main's keys, read once (the metadata file is large). */
     private static Set<String> camelMainKeys() {
+        Set<String> k = camelKeys;
+        if (k == null) camelKeys = k = readCamelMainKeys();
+        return k;
+    }
+
+    private static Set<String> readCamelMainKeys() {
         Set<String> keys = new HashSet<>();
         try (InputStream in = ConfigValidator.class.getResourceAsStream("/META-INF/camel-main-configuration-metadata.json")) {
             if (in == null) return keys;

@@ -274,13 +274,16 @@ public final class EdgesightApp {
     private static final Pattern RESOURCE = Pattern.compile("resource: (file:\\S+)");
 
     /** A start-up failure as one line: route files that do not parse name the file, line and column. */
-    static RuntimeException startupError(Exception e) {
+    public static RuntimeException startupError(Exception e) {
         UserError u = UserError.find(e);
         if (u != null) return u;
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException y) {
+                // the file: from Camel's wrapping message, else the YAML parser's own label of its input
                 Matcher rm = RESOURCE.matcher(String.valueOf(e.getMessage()));
-                String file = rm.find() ? rm.group(1).replaceFirst("^file:", "") : "a route file";
+                String file = rm.find() ? rm.group(1) : y.getProblemMark().map(mk -> mk.getName()).orElse("");
+                file = file.replaceFirst("^file:", "");
+                if (file.isBlank() || file.equals("reader")) file = "(one of the files in --routes)";
                 String where = y.getProblemMark().map(mk -> " at line " + (mk.getLine() + 1) + ", column " + (mk.getColumn() + 1)).orElse("");
                 return new UserError("cannot parse route file " + file + where + ": " + y.getProblem()
                         + "; fix the YAML (indentation, brackets) and start again");
