@@ -23,6 +23,7 @@ public class OutputRules {
     public static final String BEAN = "rules";
 
     private final String webhookUrl;
+    private final String webhookAuthorization;
     private final PredictionFilter webhookFilter;
     private final String snapshotsDir;
     private final PredictionFilter snapshotFilter;
@@ -39,7 +40,11 @@ public class OutputRules {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     public OutputRules(Settings s) {
-        this.webhookUrl = s.string("edgesight.webhook.url", null);
+        String url = s.string("edgesight.webhook.url", null);
+        // Apache HttpClient 5 refuses user:password@ in a request URI: it becomes a Basic Authorization header
+        String[] split = splitUserInfo(url);
+        this.webhookUrl = split[0];
+        this.webhookAuthorization = split[1];
         this.webhookFilter = PredictionFilter.of(s.string("edgesight.webhook.labels", null), s.decimal("edgesight.webhook.min-score", 0));
         this.snapshotsDir = s.string("edgesight.snapshots.dir", null);
         this.snapshotFilter = PredictionFilter.of(s.string("edgesight.snapshots.labels", null), s.decimal("edgesight.snapshots.min-score", 0));
@@ -49,7 +54,27 @@ public class OutputRules {
         this.deadLetter = java.nio.file.Path.of(s.string("edgesight.webhook.dead-letter", "output/webhook-dead-letter.jsonl"));
     }
 
+    /** The webhook URL without its user:password@ (see {@link #webhookAuthorization}). */
     public String webhookUrl() { return webhookUrl; }
+
+    /** Route step before the POST: the URL's credentials as HTTP Basic authentication, when it has any. */
+    public void webhookAuthorization(Exchange exchange) {
+        if (webhookAuthorization != null) exchange.getMessage().setHeader("Authorization", webhookAuthorization);
+    }
+
+    static String[] splitUserInfo(String url) {
+        if (url == null) return new String[] {null, null};
+        try {
+            java.net.URI u = new java.net.URI(url);
+            if (u.getRawUserInfo() == null) return new String[] {url, null};
+            String plain = java.net.URLDecoder.decode(u.getRawUserInfo(), java.nio.charset.StandardCharsets.UTF_8);
+            java.net.URI bare = new java.net.URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(), u.getFragment());
+            return new String[] {bare.toString(), "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    plain.getBytes(java.nio.charset.StandardCharsets.UTF_8))};
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return new String[] {url, null}; // start-up validation has already named a URL that does not parse
+        }
+    }
 
     public String deadLetterDir() {
         java.nio.file.Path parent = deadLetter.toAbsolutePath().getParent();
