@@ -32,7 +32,6 @@ import org.apache.logging.log4j.Level;
 import org.awaitility.Awaitility;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -168,11 +167,6 @@ class PlantedSecretTest {
     @Test
     void everyApiRouteAnswers401WithoutTheToken() {
         assertThat(withoutToken).hasSize(API.size()).allSatisfy((path, status) -> assertThat(status).as(path).isEqualTo(401));
-    }
-
-    @AfterAll
-    void keepNothing() {
-        // the run's files stay in target/planted-secret for inspection; nothing else to release
     }
 
     HttpResponse<String> get(String path, boolean token) throws Exception {
