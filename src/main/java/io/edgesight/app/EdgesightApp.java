@@ -228,21 +228,30 @@ public final class EdgesightApp {
         List<String> errors = new ArrayList<>(ConfigValidator.validate(all, options.config().toString()));
         Set<String> knownEnv = new LinkedHashSet<>();
         for (String k : all.keySet()) knownEnv.add(ConfigValidator.envName(k));
-        for (String env : System.getenv().keySet()) {
-            if (env.startsWith("EDGESIGHT_") && !knownEnv.contains(env) && !matchesKnownKey(env)) {
+        for (String env : new java.util.TreeSet<>(System.getenv().keySet())) {
+            if (!env.startsWith("EDGESIGHT_") || knownEnv.contains(env)) continue;
+            String key = knownKeyOf(env);
+            if (key == null) {
                 errors.add("unknown environment variable " + env + " (edgesight reads EDGESIGHT_<KEY> only for documented keys)");
+            } else {
+                // a key the file does not mention, set only here: its value is checked like the file's
+                String problem = ConfigKeys.find(key).map(k -> k.check().problem("environment variable " + env,
+                        System.getenv(env).trim())).orElse(null);
+                if (problem != null && !System.getenv(env).isBlank()) errors.add(problem);
             }
         }
         if (!errors.isEmpty()) throw new UserError(String.join("\n", errors));
     }
 
-    private static boolean matchesKnownKey(String env) {
-        // an env var may set a key the file does not mention, e.g. EDGESIGHT_MODELS_SAMPLE_BATCH_SIZE
+    /** The table key an environment variable sets ({id} form), e.g. EDGESIGHT_MODELS_SAMPLE_BATCH_SIZE; null if none. */
+    private static String knownKeyOf(String env) {
+        String best = null;
         for (String pattern : ConfigValidator.EDGESIGHT_KEYS) {
             String regex = ConfigValidator.envName(pattern).replace("{ID}", "[A-Z0-9_]+");
-            if (env.matches(regex.replace("{", "\\{"))) return true;
+            // the longest pattern wins: its fixed suffix says the most about which key is meant
+            if (env.matches(regex.replace("{", "\\{")) && (best == null || pattern.length() > best.length())) best = pattern;
         }
-        return false;
+        return best;
     }
 
     private Set<String> modelIds() {

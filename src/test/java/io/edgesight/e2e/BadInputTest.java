@@ -110,6 +110,12 @@ class BadInputTest {
     }
 
     @Test
+    void environmentVariablesOfKeysTheFileLeavesOutAreCheckedToo() throws Exception {
+        assertOneUserError(edgesight(java.util.Map.of("EDGESIGHT_MODELS_SAMPLE_IOU_THRESHOLD", "2"), Path.of("routes"),
+                Path.of("config/application.properties")), "environment variable EDGESIGHT_MODELS_SAMPLE_IOU_THRESHOLD must be between 0 and 1, got 2");
+    }
+
+    @Test
     void tensorRtRequiredOnThisMachine() throws Exception {
         assertOneClearError(edgesight("edgesight.engine.tensorrt=required"),
                 "edgesight.engine.tensorrt=required, but the TensorFlow Java 1.1.0 native library in this jar");
