@@ -15,53 +15,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Checks every configuration key before anything starts: edgesight.* keys against the documented set,
- * camel.* keys against camel-main's own metadata. All problems are reported together, each with a
- * "did you mean" suggestion.
+ * camel.* keys against camel-main's own metadata, each with a "did you mean" suggestion; and the value of every
+ * documented key against its type and range ({@link ConfigKeys}). All problems are reported together, one line each.
  */
 public final class ConfigValidator {
 
-    /** edgesight.* keys; {id} stands for a model or camera id. */
-    public static final List<String> EDGESIGHT_KEYS = List.of(
-            "edgesight.models.{id}.path", "edgesight.models.{id}.labels", "edgesight.models.{id}.batch-size",
-            "edgesight.models.{id}.resize", "edgesight.models.{id}.channel-order", "edgesight.models.{id}.normalize",
-            "edgesight.models.{id}.mean", "edgesight.models.{id}.std", "edgesight.models.{id}.output",
-            "edgesight.models.{id}.output-kind", "edgesight.models.{id}.top-k", "edgesight.models.{id}.min-score",
-            "edgesight.models.{id}.threads", "edgesight.models.{id}.precision", "edgesight.models.{id}.decoder",
-            "edgesight.engine.dir", "edgesight.engine.tensorrt", "edgesight.engine.trt.max-workspace-bytes",
-            "edgesight.engine.trt.minimum-segment-size", "edgesight.engine.trt.maximum-cached-engines",
-            "edgesight.engine.trt.is-dynamic-op", "edgesight.engine.trt.allow-build-at-runtime",
-            "edgesight.engine.gpu.memory-limit-mb", "edgesight.engine.gpu.allow-growth",
-            "edgesight.engine.inter-op-threads", "edgesight.engine.xla", "edgesight.engine.onnx.optimization-level",
-            "edgesight.engine.onnx.allow-spinning", "edgesight.engine.timeout-ms", "edgesight.shutdown.timeout-s",
-            // detection models (io.edgesight.predict.DetectionDecoder.Config)
-            "edgesight.models.{id}.task", "edgesight.models.{id}.box-format", "edgesight.models.{id}.box-coordinates",
-            "edgesight.models.{id}.classes", "edgesight.models.{id}.iou-threshold", "edgesight.models.{id}.nms",
-            "edgesight.models.{id}.max-detections", "edgesight.models.{id}.class-offset",
-            "edgesight.cameras.{id}.url", "edgesight.cameras.{id}.loop", "edgesight.cameras.{id}.pacing",
-            "edgesight.batch.timeout-ms",
-            "edgesight.mqtt.broker-url", "edgesight.mqtt.prefix", "edgesight.mqtt.qos", "edgesight.mqtt.username",
-            "edgesight.mqtt.password", "edgesight.mqtt.embedded.host", "edgesight.mqtt.embedded.port",
-            "edgesight.mqtt.retain", "edgesight.mqtt.client-id", "edgesight.mqtt.keep-alive-seconds",
-            "edgesight.mqtt.reconnect-max-delay-ms", "edgesight.mqtt.buffer.size", "edgesight.mqtt.buffer.max-bytes",
-            "edgesight.mqtt.tls.trust-store", "edgesight.mqtt.tls.trust-store-password", "edgesight.mqtt.tls.key-store",
-            "edgesight.mqtt.tls.key-store-password", "edgesight.mqtt.tls.hostname-verification",
-            "edgesight.mqtt.label-counts", "edgesight.mqtt.snapshot-interval-seconds",
-            "edgesight.stats.interval-seconds",
-            "edgesight.output.dir", "edgesight.output.max-bytes", "edgesight.output.max-age-seconds", "edgesight.output.keep",
-            "edgesight.frames.width", "edgesight.frames.quality",
-            "edgesight.snapshots.dir", "edgesight.snapshots.labels", "edgesight.snapshots.min-score",
-            "edgesight.snapshots.min-interval-ms",
-            "edgesight.webhook.url", "edgesight.webhook.labels", "edgesight.webhook.min-score", "edgesight.webhook.timeout-ms",
-            "edgesight.webhook.retries", "edgesight.webhook.backoff-ms", "edgesight.webhook.queue-size",
-            "edgesight.webhook.dead-letter",
-            "edgesight.http.auth", "edgesight.http.username", "edgesight.http.password", "edgesight.http.token",
-            "edgesight.sample.video");
+    /** edgesight.* keys; {id} stands for a model or camera id. The table with their types: {@link ConfigKeys}. */
+    public static final List<String> EDGESIGHT_KEYS = ConfigKeys.edgesightNames();
 
     private static final Pattern ID = Pattern.compile("^edgesight\\.(models|cameras)\\.([A-Za-z0-9_-]+)\\.(.+)$");
 
     private ConfigValidator() {}
 
-    /** Returns one message per bad key; empty when all are known. */
+    /** Returns one message per bad key or value; empty when all are fine. Values are as given (file, then overrides). */
     public static List<String> validate(Map<String, String> properties, String source) {
         Set<String> camelKeys = camelMainKeys();
         List<String> errors = new ArrayList<>();
@@ -69,7 +35,16 @@ public final class ConfigValidator {
             if (key.startsWith("edgesight.")) {
                 if (!isKnownEdgesightKey(key)) {
                     errors.add(unknown(key, source, candidates(key)));
+                    continue;
                 }
+            }
+            String problem = ConfigKeys.problem(key, properties.get(key));
+            if (problem != null) {
+                errors.add(problem);
+                continue;
+            }
+            if (key.startsWith("edgesight.")) {
+                continue;
             } else if (key.startsWith("camel.") && !key.startsWith("camel.component.")
                     && !key.startsWith("camel.beans.") && !key.startsWith("camel.dataformat.")
                     && !key.startsWith("camel.language.")) {
@@ -104,7 +79,7 @@ public final class ConfigValidator {
             }
         }
         String hint = best != null && bestDistance <= Math.max(3, key.length() / 4) ? "; did you mean " + best + "?" : "";
-        return "unknown configuration key '" + key + "' in " + source + hint;
+        return "unknown configuration key '" + ConfigKeys.shown(key) + "' in " + source + hint;
     }
 
     /** camel-main compares keys without dashes and case; so do we. */
@@ -118,7 +93,16 @@ public final class ConfigValidator {
         return CAMEL_ORIGINAL.getOrDefault(relaxedKey, relaxedKey);
     }
 
+    private static volatile Set<String> camelKeys;
+
+    /** camel-main's keys, read once (the metadata file is large). */
     private static Set<String> camelMainKeys() {
+        Set<String> k = camelKeys;
+        if (k == null) camelKeys = k = readCamelMainKeys();
+        return k;
+    }
+
+    private static Set<String> readCamelMainKeys() {
         Set<String> keys = new HashSet<>();
         try (InputStream in = ConfigValidator.class.getResourceAsStream("/META-INF/camel-main-configuration-metadata.json")) {
             if (in == null) return keys;

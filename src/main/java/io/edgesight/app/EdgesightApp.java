@@ -31,6 +31,7 @@ import io.edgesight.sink.LatestPredictions;
 import io.edgesight.sink.LivePage;
 import io.edgesight.sink.OutputRules;
 import io.edgesight.sink.PipelineStats;
+import io.edgesight.sink.WebhookTls;
 import io.edgesight.sink.mqtt.MqttConnection;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
@@ -127,6 +128,12 @@ public final class EdgesightApp {
         int webhookTimeout = settings.integer("edgesight.webhook.timeout-ms", 5000, 1, 600_000);
         for (String t : List.of("connectTimeout", "connectionRequestTimeout", "responseTimeout", "soTimeout")) {
             m.addOverrideProperty("camel.component.http." + t, Integer.toString(webhookTimeout));
+            m.addOverrideProperty("camel.component.https." + t, Integer.toString(webhookTimeout));
+        }
+        var webhookTls = WebhookTls.from(settings);
+        if (webhookTls != null) {
+            m.bind(WebhookTls.BEAN, webhookTls);
+            m.addOverrideProperty("camel.component.https.sslContextParameters", "#" + WebhookTls.BEAN);
         }
         m.addOverrideProperty("camel.component.mqtt-buffer.size",
                 Integer.toString(settings.integer("edgesight.mqtt.buffer.size", 1000, 1, 10_000_000)));
@@ -241,24 +248,34 @@ public final class EdgesightApp {
     private void validate() {
         Map<String, String> all = new TreeMap<>(fileProperties);
         all.putAll(options.overrides());
+        all.replaceAll((k, v) -> property(k)); // the value in effect: environment variables override the file too
         List<String> errors = new ArrayList<>(ConfigValidator.validate(all, options.config().toString()));
         Set<String> knownEnv = new LinkedHashSet<>();
         for (String k : all.keySet()) knownEnv.add(ConfigValidator.envName(k));
-        for (String env : System.getenv().keySet()) {
-            if (env.startsWith("EDGESIGHT_") && !knownEnv.contains(env) && !matchesKnownKey(env)) {
+        for (String env : new java.util.TreeSet<>(System.getenv().keySet())) {
+            if (!env.startsWith("EDGESIGHT_") || knownEnv.contains(env)) continue;
+            String key = knownKeyOf(env);
+            if (key == null) {
                 errors.add("unknown environment variable " + env + " (edgesight reads EDGESIGHT_<KEY> only for documented keys)");
+            } else {
+                // a key the file does not mention, set only here: its value is checked like the file's
+                String problem = ConfigKeys.find(key).map(k -> k.check().problem("environment variable " + env,
+                        System.getenv(env).trim())).orElse(null);
+                if (problem != null && !System.getenv(env).isBlank()) errors.add(problem);
             }
         }
         if (!errors.isEmpty()) throw new UserError(String.join("\n", errors));
     }
 
-    private static boolean matchesKnownKey(String env) {
-        // an env var may set a key the file does not mention, e.g. EDGESIGHT_MODELS_SAMPLE_BATCH_SIZE
+    /** The table key an environment variable sets ({id} form), e.g. EDGESIGHT_MODELS_SAMPLE_BATCH_SIZE; null if none. */
+    private static String knownKeyOf(String env) {
+        String best = null;
         for (String pattern : ConfigValidator.EDGESIGHT_KEYS) {
             String regex = ConfigValidator.envName(pattern).replace("{ID}", "[A-Z0-9_]+");
-            if (env.matches(regex.replace("{", "\\{"))) return true;
+            // the longest pattern wins: its fixed suffix says the most about which key is meant
+            if (env.matches(regex.replace("{", "\\{")) && (best == null || pattern.length() > best.length())) best = pattern;
         }
-        return false;
+        return best;
     }
 
     private Set<String> modelIds() {
@@ -290,13 +307,16 @@ public final class EdgesightApp {
     private static final Pattern RESOURCE = Pattern.compile("resource: (file:\\S+)");
 
     /** A start-up failure as one line: route files that do not parse name the file, line and column. */
-    static RuntimeException startupError(Exception e) {
+    public static RuntimeException startupError(Exception e) {
         UserError u = UserError.find(e);
         if (u != null) return u;
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException y) {
+                // the file: from Camel's wrapping message, else the YAML parser's own label of its input
                 Matcher rm = RESOURCE.matcher(String.valueOf(e.getMessage()));
-                String file = rm.find() ? rm.group(1).replaceFirst("^file:", "") : "a route file";
+                String file = rm.find() ? rm.group(1) : y.getProblemMark().map(mk -> mk.getName()).orElse("");
+                file = file.replaceFirst("^file:", "");
+                if (file.isBlank() || file.equals("reader")) file = "(one of the files in --routes)";
                 String where = y.getProblemMark().map(mk -> " at line " + (mk.getLine() + 1) + ", column " + (mk.getColumn() + 1)).orElse("");
                 return new UserError("cannot parse route file " + file + where + ": " + y.getProblem()
                         + "; fix the YAML (indentation, brackets) and start again");

@@ -4,7 +4,6 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -13,8 +12,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -27,8 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public class MjpegFrameSource implements FrameSource {
     private static final Logger LOG = LoggerFactory.getLogger(MjpegFrameSource.class);
-    private static final Pattern BOUNDARY = Pattern.compile("(?i)boundary=\"?([^\";]+)\"?");
-    private static final int MAX_PART = 32 * 1024 * 1024;
 
     private final String cameraId;
     private final String url;
@@ -36,8 +31,7 @@ public class MjpegFrameSource implements FrameSource {
     private final int readTimeoutMs;
     private volatile HttpURLConnection connection;
     private InputStream in;
-    private byte[] delimiter;
-    private boolean atPartHeaders;
+    private MjpegParts parts;
     private long corrupt;
 
     public MjpegFrameSource(String cameraId, String url, int openTimeoutMs, int readTimeoutMs) {
@@ -104,21 +98,14 @@ public class MjpegFrameSource implements FrameSource {
             throw CameraException.permanent("camera '" + cameraId + "': " + describe() + " is not an MJPEG stream (Content-Type: "
                     + type + ", expected multipart/x-mixed-replace)");
         }
-        Matcher m = BOUNDARY.matcher(type);
-        String boundary = m.find() ? m.group(1).trim() : null;
-        if (boundary != null) {
-            delimiter = ((boundary.startsWith("--") ? "" : "--") + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        } else {
-            delimiter = null; // some cameras send no boundary: fall back to Content-Length / JPEG markers
-        }
         try {
             in = new BufferedInputStream(c.getInputStream(), 64 * 1024);
+            parts = new MjpegParts(in, type);
         } catch (IOException e) {
             c.disconnect();
             throw new CameraException("camera '" + cameraId + "': cannot read " + describe() + " (" + SecretMasker.mask(e.getMessage()) + ")");
         }
         connection = c;
-        atPartHeaders = false;
     }
 
     @Override
@@ -126,7 +113,7 @@ public class MjpegFrameSource implements FrameSource {
         if (in == null) throw new CameraException("camera '" + cameraId + "': " + describe() + " is not open");
         try {
             while (true) {
-                byte[] jpeg = nextPart();
+                byte[] jpeg = parts.next();
                 if (jpeg == null) return null;
                 Mat image = decode(jpeg);
                 if (image != null) return image;
@@ -148,118 +135,6 @@ public class MjpegFrameSource implements FrameSource {
             }
             return image;
         }
-    }
-
-    /** The body of the next part, or null at the end of the stream. */
-    private byte[] nextPart() throws IOException {
-        int length = -1;
-        if (!atPartHeaders) {
-            // skip to the boundary line (or, without a boundary, to the next header block / JPEG start)
-            String line;
-            while (true) {
-                line = readLine();
-                if (line == null) return null;
-                if (delimiter == null && (line.regionMatches(true, 0, "Content-", 0, 8))) {
-                    length = contentLength(line, length);
-                    break;
-                }
-                if (delimiter != null && line.startsWith(new String(delimiter, StandardCharsets.ISO_8859_1))) {
-                    if (line.endsWith("--")) return null; // closing boundary
-                    break;
-                }
-            }
-        }
-        atPartHeaders = false;
-        String header;
-        while ((header = readLine()) != null && !header.isEmpty()) {
-            length = contentLength(header, length);
-        }
-        if (header == null) return null;
-        if (length >= 0) {
-            if (length > MAX_PART) throw new IOException("part of " + length + " bytes is too large");
-            byte[] body = in.readNBytes(length);
-            return body.length < length ? null : body;
-        }
-        return delimiter != null ? readUntilDelimiter() : readJpeg();
-    }
-
-    private static int contentLength(String header, int current) {
-        int colon = header.indexOf(':');
-        if (colon > 0 && header.substring(0, colon).trim().equalsIgnoreCase("Content-Length")) {
-            try {
-                return Integer.parseInt(header.substring(colon + 1).trim());
-            } catch (NumberFormatException e) {
-                return current;
-            }
-        }
-        return current;
-    }
-
-    /** Reads up to "\r\n--boundary"; the delimiter line is consumed so the next part starts at its headers. */
-    private byte[] readUntilDelimiter() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        byte[] d = delimiter;
-        int matched = 0;
-        int b;
-        while ((b = in.read()) >= 0) {
-            out.write(b);
-            if (b == d[matched]) {
-                matched++;
-                if (matched == d.length) {
-                    byte[] all = out.toByteArray();
-                    int end = all.length - d.length;
-                    if (end >= 2 && all[end - 2] == '\r' && all[end - 1] == '\n') end -= 2;
-                    else if (end >= 1 && all[end - 1] == '\n') end -= 1;
-                    String rest = readLine(); // rest of the delimiter line: "" or "--" at the end
-                    atPartHeaders = rest != null && !rest.startsWith("--");
-                    byte[] body = new byte[Math.max(0, end)];
-                    System.arraycopy(all, 0, body, 0, body.length);
-                    return body;
-                }
-            } else {
-                matched = b == d[0] ? 1 : 0;
-            }
-            if (out.size() > MAX_PART) throw new IOException("no boundary within " + MAX_PART + " bytes");
-        }
-        return null;
-    }
-
-    /** Without a boundary or Content-Length: from the JPEG start marker (FFD8) to its end marker (FFD9). */
-    private byte[] readJpeg() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        int prev = -1;
-        int b;
-        boolean started = false;
-        while ((b = in.read()) >= 0) {
-            if (!started) {
-                if (prev == 0xFF && b == 0xD8) {
-                    started = true;
-                    out.write(0xFF);
-                    out.write(0xD8);
-                }
-            } else {
-                out.write(b);
-                if (prev == 0xFF && b == 0xD9) return out.toByteArray();
-                if (out.size() > MAX_PART) throw new IOException("JPEG larger than " + MAX_PART + " bytes");
-            }
-            prev = b;
-        }
-        return null;
-    }
-
-    private String readLine() throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                int n = sb.length();
-                if (n > 0 && sb.charAt(n - 1) == '\r') sb.setLength(n - 1);
-                return sb.toString();
-            }
-            sb.append((char) b);
-            if (sb.length() > 8192) throw new IOException("header line longer than 8192 bytes");
-        }
-        return sb.length() == 0 ? null : sb.toString();
     }
 
     @Override

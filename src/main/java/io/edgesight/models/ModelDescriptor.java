@@ -51,7 +51,7 @@ public final class ModelDescriptor {
         Properties p = new Properties();
         try (var r = Files.newBufferedReader(dir.resolve(FILE), StandardCharsets.UTF_8)) {
             p.load(r);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) { // IllegalArgumentException: a malformed unicode escape
             throw new UserError("cannot read " + dir.resolve(FILE) + ": " + e.getMessage());
         }
         Map<String, String> m = new LinkedHashMap<>();

@@ -37,6 +37,9 @@ public final class TfjsGraphModel {
     public record Loaded(GraphDef graph, List<String> signatureInputs, List<String> signatureOutputs, int weights,
                          long weightBytes, Map<String, Integer> quantised) {}
 
+    /** Elements of one weight at most: its float32 copy must fit a Java array. */
+    private static final long MAX_ELEMENTS = (Integer.MAX_VALUE - 8) / 8;
+
     private TfjsGraphModel() {}
 
     public static Loaded read(Path modelJson) {
@@ -56,7 +59,8 @@ public final class TfjsGraphModel {
         try {
             graph = ProtoJson.merge(topology, GraphDef.newBuilder(), file + ":modelTopology");
         } catch (IllegalArgumentException e) {
-            throw new UserError(modelJson + ": modelTopology is not a GraphDef: " + e.getMessage());
+            // the message quotes the bad value, which may hold line breaks: the error stays one line
+            throw new UserError(modelJson + ": modelTopology is not a GraphDef: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
         }
         if (root.has("modelInitializer") && root.get("modelInitializer").has("node")
                 && root.get("modelInitializer").get("node").size() > 0) {
@@ -168,15 +172,19 @@ public final class TfjsGraphModel {
     static TensorProto decode(JsonNode spec, ByteBuffer data, Path modelJson, int groupNo) {
         String name = spec.path("name").asText();
         String dtype = spec.path("dtype").asText();
+        String where = modelJson + ": weight '" + name + "'";
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         long size = 1;
         for (JsonNode d : spec.path("shape")) {
-            shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d.asLong()));
-            size *= d.asLong();
+            // a negative or absurd dimension would otherwise become a negative array size or an int overflow
+            long dim = d.isNumber() || d.isTextual() ? d.asLong(-1) : -1;
+            if (dim < 0) throw new UserError(where + " has shape " + spec.path("shape") + "; dimensions must be whole numbers >= 0");
+            shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(dim));
+            size = dim == 0 || size <= MAX_ELEMENTS / dim ? size * dim : MAX_ELEMENTS + 1;
         }
+        if (size > MAX_ELEMENTS) throw new UserError(where + " has shape " + spec.path("shape") + ", more elements than a weight can hold");
         TensorProto.Builder t = TensorProto.newBuilder().setTensorShape(shape);
         JsonNode q = spec.get("quantization");
-        String where = modelJson + ": weight '" + name + "'";
         if (q != null) {
             String qtype = q.path("dtype").asText();
             need(data, size * Math.max(1, bytesPer(qtype)), where, groupNo);
@@ -224,6 +232,7 @@ public final class TfjsGraphModel {
                 for (long i = 0; i < size; i++) {
                     need(data, 4, where, groupNo);
                     int len = data.getInt();
+                    if (len < 0) throw new UserError(where + ": string " + i + " has length " + len + "; the weight shard is corrupt");
                     need(data, len, where, groupNo);
                     byte[] s = new byte[len];
                     data.get(s);

@@ -103,8 +103,10 @@ public final class Labels {
 
     public boolean isEmpty() { return names.isEmpty(); }
 
+    /** The label of a class id; the id itself when the file names no such class (negative ids included: a detector's
+     *  class minus class-offset can be below 0). */
     public String name(int classId) {
-        return classId < names.size() ? names.get(classId) : Integer.toString(classId);
+        return classId >= 0 && classId < names.size() ? names.get(classId) : Integer.toString(classId);
     }
 
     /** A labels file must name every class the model outputs. */

@@ -17,6 +17,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.edgesight.app.ConfigKeys;
 import io.edgesight.app.ConfigValidator;
 import io.edgesight.app.UserError;
 import org.snakeyaml.engine.v2.api.Load;
@@ -150,7 +151,7 @@ public final class ModelDescriptor {
 
     private static void put(Map<String, String> out, Path file, String where, String key, Object value) {
         if (!knownKeys().contains(key)) {
-            throw new UserError("model descriptor " + file + ": unknown key '" + where + "'" + suggestion(key));
+            throw new UserError("model descriptor " + file + ": unknown key '" + ConfigKeys.shown(where) + "'" + suggestion(key));
         }
         if (value == null) return;
         String s;
@@ -164,6 +165,10 @@ public final class ModelDescriptor {
             s = String.valueOf(value);
         }
         if (out.containsKey(key)) throw new UserError("model descriptor " + file + ": '" + where + "' is given twice");
+        // the same type and range as the configuration key it stands for
+        String problem = s.isBlank() ? null : ConfigKeys.find("edgesight.models.descriptor." + key)
+                .map(k -> k.check().problem("'" + where + "'", s.trim())).orElse(null);
+        if (problem != null) throw new UserError("model descriptor " + file + ": " + problem);
         out.put(key, s.trim());
     }
 

@@ -47,7 +47,13 @@ public class HttpAuth {
 
     /** Route step: lets the request through, or answers 401 and stops the route. */
     public void check(Exchange exchange) {
-        if (mode.equals("none") || allowed(exchange)) return;
+        if (mode.equals("none")) return;
+        if (allowed(exchange)) {
+            // platform-http answers with the exchange's headers: the credentials must not be echoed back
+            exchange.getMessage().removeHeader("Authorization");
+            exchange.getMessage().removeHeader("token");
+            return;
+        }
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 401);
         exchange.getMessage().setHeader("WWW-Authenticate", mode.equals("basic") ? "Basic realm=\"edgesight\", charset=\"UTF-8\"" : "Bearer realm=\"edgesight\"");

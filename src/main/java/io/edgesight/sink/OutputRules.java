@@ -23,6 +23,7 @@ public class OutputRules {
     public static final String BEAN = "rules";
 
     private final String webhookUrl;
+    private final String webhookAuthorization;
     private final PredictionFilter webhookFilter;
     private final String snapshotsDir;
     private final PredictionFilter snapshotFilter;
@@ -39,7 +40,11 @@ public class OutputRules {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     public OutputRules(Settings s) {
-        this.webhookUrl = s.string("edgesight.webhook.url", null);
+        String url = s.string("edgesight.webhook.url", null);
+        // Apache HttpClient 5 refuses user:password@ in a request URI: it becomes a Basic Authorization header
+        String[] split = splitUserInfo(url);
+        this.webhookUrl = split[0];
+        this.webhookAuthorization = split[1];
         this.webhookFilter = PredictionFilter.of(s.string("edgesight.webhook.labels", null), s.decimal("edgesight.webhook.min-score", 0));
         this.snapshotsDir = s.string("edgesight.snapshots.dir", null);
         this.snapshotFilter = PredictionFilter.of(s.string("edgesight.snapshots.labels", null), s.decimal("edgesight.snapshots.min-score", 0));
@@ -49,7 +54,27 @@ public class OutputRules {
         this.deadLetter = java.nio.file.Path.of(s.string("edgesight.webhook.dead-letter", "output/webhook-dead-letter.jsonl"));
     }
 
+    /** The webhook URL without its user:password@ (see {@link #webhookAuthorization}). */
     public String webhookUrl() { return webhookUrl; }
+
+    /** Route step before the POST: the URL's credentials as HTTP Basic authentication, when it has any. */
+    public void webhookAuthorization(Exchange exchange) {
+        if (webhookAuthorization != null) exchange.getMessage().setHeader("Authorization", webhookAuthorization);
+    }
+
+    static String[] splitUserInfo(String url) {
+        if (url == null) return new String[] {null, null};
+        try {
+            java.net.URI u = new java.net.URI(url);
+            if (u.getRawUserInfo() == null) return new String[] {url, null};
+            String plain = java.net.URLDecoder.decode(u.getRawUserInfo(), java.nio.charset.StandardCharsets.UTF_8);
+            java.net.URI bare = new java.net.URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(), u.getFragment());
+            return new String[] {bare.toString(), "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    plain.getBytes(java.nio.charset.StandardCharsets.UTF_8))};
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return new String[] {url, null}; // start-up validation has already named a URL that does not parse
+        }
+    }
 
     public String deadLetterDir() {
         java.nio.file.Path parent = deadLetter.toAbsolutePath().getParent();
@@ -131,11 +156,12 @@ public class OutputRules {
      */
     public String deadLetterLine(Exchange exchange) throws java.io.IOException {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String error = t == null ? "unknown error" : t.getClass().getSimpleName() + ": " + t.getMessage();
+        // the URL and the error (which quotes it) may carry credentials: masked like camera URLs
+        String error = t == null ? "unknown error" : io.edgesight.camera.SecretMasker.mask(t.getClass().getSimpleName() + ": " + t.getMessage());
         String body = exchange.getMessage().getBody(String.class);
         com.fasterxml.jackson.databind.node.ObjectNode line = JSON.createObjectNode();
         line.put("time", java.time.Instant.now().toString());
-        line.put("url", webhookUrl);
+        line.put("url", io.edgesight.camera.SecretMasker.mask(webhookUrl));
         line.put("error", error);
         try {
             line.set("payload", JSON.readTree(body));
@@ -153,7 +179,8 @@ public class OutputRules {
             }
         }
         if (n > 0) {
-            LOG.warn("webhook {}: gave up on {} prediction(s) after retries (last error: {}); they are in {}", webhookUrl, n, error,
+            LOG.warn("webhook {}: gave up on {} prediction(s) after retries (last error: {}); they are in {}",
+                    io.edgesight.camera.SecretMasker.mask(webhookUrl), n, error,
                     deadLetter.toAbsolutePath());
         }
         return JSON.writeValueAsString(line) + "\n";

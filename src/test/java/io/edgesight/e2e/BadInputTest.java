@@ -110,6 +110,12 @@ class BadInputTest {
     }
 
     @Test
+    void environmentVariablesOfKeysTheFileLeavesOutAreCheckedToo() throws Exception {
+        assertOneUserError(edgesight(java.util.Map.of("EDGESIGHT_MODELS_SAMPLE_IOU_THRESHOLD", "2"), Path.of("routes"),
+                Path.of("config/application.properties")), "environment variable EDGESIGHT_MODELS_SAMPLE_IOU_THRESHOLD must be between 0 and 1, got 2");
+    }
+
+    @Test
     void tensorRtRequiredOnThisMachine() throws Exception {
         assertOneClearError(edgesight("edgesight.engine.tensorrt=required"),
                 "edgesight.engine.tensorrt=required, but the TensorFlow Java 1.1.0 native library in this jar");
@@ -205,6 +211,33 @@ class BadInputTest {
                 .contains("unknown configuration key 'camel.server.prot'")
                 .contains("did you mean camel.server.port?")
                 .doesNotContain("\tat ");
+    }
+
+    /** Six different mistakes in one file: one run names all six, one line each, exit 2, nothing starts. */
+    @Test
+    void sixBadValuesAreAllReportedInOneRun(@TempDir Path tmp) throws Exception {
+        Path config = tmp.resolve("application.properties");
+        Files.writeString(config, Files.readString(Path.of("config/application.properties"))
+                + "\nedgesight.models.sample.top-k = many\n"            // not a number
+                + "edgesight.mqtt.qos = 5\n"                             // out of range
+                + "edgesight.cameras.sample.loop = yes\n"                // not a boolean
+                + "edgesight.models.sample.resize = squash\n"            // not one of the choices
+                + "edgesight.webhook.url = ftp://hooks.example.com/in\n" // wrong scheme
+                + "edgesight.webhook.min-scor = 0.5\n");                 // unknown key
+        Outcome o = edgesight(Path.of("routes"), config);
+        List<String> errors = o.output().lines().filter(l -> l.startsWith("edgesight: ")).toList();
+        assertThat(o.exit()).as(o.output()).isEqualTo(io.edgesight.cli.EdgesightCli.USER_ERROR);
+        assertThat(errors).as(o.output()).containsExactlyInAnyOrder(
+                "edgesight: edgesight.cameras.sample.loop must be true or false, got 'yes'",
+                "edgesight: edgesight.models.sample.resize: unknown resize mode 'squash'; use one of stretch, letterbox, center-crop",
+                "edgesight: edgesight.models.sample.top-k must be a whole number, got 'many'",
+                "edgesight: edgesight.mqtt.qos must be between 0 and 2, got 5",
+                "edgesight: edgesight.webhook.url 'ftp://hooks.example.com/in' must start with http:// or https://;"
+                        + " expected http://host:port/path or https://host/path",
+                "edgesight: unknown configuration key 'edgesight.webhook.min-scor' in " + config
+                        + "; did you mean edgesight.webhook.min-score?");
+        assertThat(o.output()).as("no stack trace, nothing started").doesNotContain("\tat ").doesNotContain("Exception")
+                .doesNotContain("self-check");
     }
 
     // ------------------------------------------------------------------ decoders and outputs

@@ -33,6 +33,15 @@ public final class MqttCollector implements AutoCloseable {
      * itself, so QoS 1 messages published while it is away (broker restart) are delivered when it is back.
      */
     public MqttCollector(String url, String filter, boolean persistent) throws MqttException {
+        this(url, filter, persistent, null, null);
+    }
+
+    /** A collector that logs in (a broker that requires credentials). */
+    public MqttCollector(String url, String filter, String username, String password) throws MqttException {
+        this(url, filter, false, username, password);
+    }
+
+    private MqttCollector(String url, String filter, boolean persistent, String username, String password) throws MqttException {
         client = new MqttClient(url, "test-" + UUID.randomUUID(), new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override public void disconnected(MqttDisconnectResponse r) {}
@@ -46,6 +55,10 @@ public final class MqttCollector implements AutoCloseable {
         });
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(!persistent);
+        if (username != null) {
+            o.setUserName(username);
+            o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        }
         if (persistent) {
             o.setSessionExpiryInterval(3600L);
             o.setAutomaticReconnect(true);

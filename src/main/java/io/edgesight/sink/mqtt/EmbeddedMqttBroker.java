@@ -53,6 +53,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         if (host == null || host.isBlank() || port < 0 || port > 65535) {
             throw new IllegalArgumentException("bad broker address " + host + ":" + port);
         }
+        requireCredentialsWhenExposed(host, username, password);
         boolean secured = username != null;
 
         Configuration config = new ConfigurationImpl()
@@ -112,6 +113,24 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
             stopQuietly(embedded);
             throw e instanceof IllegalStateException ise ? ise
                     : new IllegalStateException("cannot start embedded MQTT broker on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A broker reachable from other machines must not take anonymous clients: anyone on the network could read
+     * the predictions and publish fake ones. Loopback (the default) is exempt.
+     */
+    static void requireCredentialsWhenExposed(String host, String username, String password) {
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new io.edgesight.app.UserError("edgesight.mqtt.embedded.host '" + host + "' is not a known host name or address");
+        }
+        if (!loopback && (username == null || username.isBlank() || password == null || password.isBlank())) {
+            throw new io.edgesight.app.UserError("edgesight.mqtt.embedded.host is " + host + ", reachable from other machines:"
+                    + " set edgesight.mqtt.username and edgesight.mqtt.password so that MQTT clients must log in,"
+                    + " or keep the embedded broker on 127.0.0.1");
         }
     }
 

@@ -126,7 +126,7 @@ public final class MqttConnection implements AutoCloseable {
     }
 
     /** A broker URL Paho can use: tcp://host:port, ssl://host:port (ws/wss too); otherwise one clear error. */
-    static String checkUrl(String url) {
+    public static String checkUrl(String url) {
         String hint = "; expected tcp://host:1883 or ssl://host:8883 (edgesight.mqtt.broker-url)";
         URI u;
         try {
@@ -175,7 +175,8 @@ public final class MqttConnection implements AutoCloseable {
         }
     }
 
-    private static KeyStore loadStore(Path file, String password, String key) {
+    /** A PKCS12 (or, by .jks extension, JKS) store; a missing file or wrong password is a user error naming {@code key}. */
+    public static KeyStore loadStore(Path file, String password, String key) {
         if (!Files.isRegularFile(file)) throw new UserError(key + ": " + file.toAbsolutePath() + " does not exist");
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         String type = name.endsWith(".jks") ? "JKS" : "PKCS12";

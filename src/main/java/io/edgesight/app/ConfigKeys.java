@@ -1,0 +1,338 @@
+package io.edgesight.app;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.edgesight.camera.SecretMasker;
+
+/**
+ * Every documented configuration key with the type and range of its value: the one table that start-up
+ * validation ({@link ConfigValidator}), model descriptors and the documentation check (every key here is in
+ * config/application.properties and the other way round) all read. {@code {id}} stands for a model or camera id.
+ * To add a key: one line here, and its documentation in config/application.properties.
+ */
+public final class ConfigKeys {
+
+    /** Checks one value; returns the problem as a sentence starting with the key, or null when the value is fine. */
+    @FunctionalInterface
+    public interface Check {
+        String problem(String key, String value);
+    }
+
+    /**
+     * A key, the kind of value it takes (for messages and docs), and its check. Values of {@code secret} keys
+     * are never repeated in an error message.
+     */
+    public record Key(String name, String type, Check check, boolean secret) {}
+
+    private static final Map<String, Key> KEYS = new LinkedHashMap<>();
+
+    static {
+        String m = "edgesight.models.{id}.";
+        add(path(m + "path"));
+        add(path(m + "labels"));
+        add(integer(m + "batch-size", 1, 1024));
+        add(choice(m + "resize", "resize mode", "stretch", "letterbox", "center-crop"));
+        add(choice(m + "channel-order", "channel order", "RGB", "BGR"));
+        add(choice(m + "normalize", "normalization", "raw", "unit", "symmetric", "caffe", "custom"));
+        add(decimals(m + "mean"));
+        add(decimals(m + "std"));
+        add(text(m + "output"));
+        add(exactChoice(m + "output-kind", "output kind", "auto", "logits", "probabilities"));
+        add(integer(m + "top-k", 1, 1000));
+        add(decimal(m + "min-score", 0, 1));
+        add(integer(m + "threads", 1, 256));
+        add(choice(m + "precision", "precision", "FP32", "FP16", "INT8"));
+        add(choice(m + "decoder", "decoder", "classification", "detection", "raw"));
+        // detection models (io.edgesight.predict.DetectionDecoder.Config); task is the import command's word for decoder
+        add(choice(m + "task", "task", "classification", "detection", "raw"));
+        add(choice(m + "box-format", "box format", "xyxy-score-class", "od-api"));
+        add(choice(m + "box-coordinates", "box coordinates", "pixels", "normalized"));
+        add(text(m + "classes"));
+        add(decimal(m + "iou-threshold", 0, 1));
+        add(exactChoice(m + "nms", "nms", "class-agnostic", "per-class"));
+        add(integer(m + "max-detections", 1, 100_000));
+        add(integer(m + "class-offset", -1000, 1000));
+
+        String e = "edgesight.engine.";
+        add(path(e + "dir"));
+        add(choice(e + "tensorrt", "TensorRT policy", "auto", "required", "off"));
+        add(longInteger(e + "trt.max-workspace-bytes", 1, Long.MAX_VALUE));
+        add(integer(e + "trt.minimum-segment-size", 1, 10_000));
+        add(integer(e + "trt.maximum-cached-engines", 1, 1_000));
+        add(bool(e + "trt.is-dynamic-op"));
+        add(bool(e + "trt.allow-build-at-runtime"));
+        add(integer(e + "gpu.memory-limit-mb", 0, 1 << 20));
+        add(bool(e + "gpu.allow-growth"));
+        add(integer(e + "inter-op-threads", 1, 256));
+        add(bool(e + "xla"));
+        add(choice(e + "onnx.optimization-level", "optimization level", "off", "basic", "extended", "all"));
+        add(bool(e + "onnx.allow-spinning"));
+        add(integer(e + "timeout-ms", 0, 3_600_000));
+        add(integer("edgesight.shutdown.timeout-s", 1, 3_600));
+
+        // camera urls are checked per camera when it starts (a bad camera must not stop the others)
+        add(text("edgesight.cameras.{id}.url"));
+        add(bool("edgesight.cameras.{id}.loop"));
+        add(choice("edgesight.cameras.{id}.pacing", "pacing", "fast", "realtime"));
+        add(integer("edgesight.batch.timeout-ms", 1, 3_600_000));
+        add(path("edgesight.sample.video"));
+
+        String q = "edgesight.mqtt.";
+        add(new Key(q + "broker-url", "tcp|ssl|ws|wss url", ConfigKeys::brokerUrl, false));
+        add(new Key(q + "prefix", "MQTT topic prefix", ConfigKeys::topicPrefix, false));
+        add(integer(q + "qos", 0, 2));
+        add(bool(q + "retain"));
+        add(text(q + "client-id"));
+        add(text(q + "username"));
+        add(secret(q + "password"));
+        add(integer(q + "keep-alive-seconds", 0, 65535));
+        add(integer(q + "reconnect-max-delay-ms", 100, 600_000));
+        add(integer(q + "buffer.size", 1, 10_000_000));
+        add(integer(q + "buffer.max-bytes", 0, Integer.MAX_VALUE));
+        add(path(q + "tls.trust-store"));
+        add(secret(q + "tls.trust-store-password"));
+        add(path(q + "tls.key-store"));
+        add(secret(q + "tls.key-store-password"));
+        add(bool(q + "tls.hostname-verification"));
+        add(bool(q + "label-counts"));
+        add(integer(q + "snapshot-interval-seconds", 0, 86_400));
+        add(host(q + "embedded.host"));
+        add(integer(q + "embedded.port", 0, 65535));
+
+        add(integer("edgesight.stats.interval-seconds", 1, 86_400));
+        add(path("edgesight.output.dir"));
+        add(integer("edgesight.output.max-bytes", 0, Integer.MAX_VALUE));
+        add(integer("edgesight.output.max-age-seconds", 0, Integer.MAX_VALUE));
+        add(integer("edgesight.output.keep", 0, 100_000));
+        add(path("edgesight.snapshots.dir"));
+        add(text("edgesight.snapshots.labels"));
+        add(decimal("edgesight.snapshots.min-score", 0, 1));
+        add(integer("edgesight.snapshots.min-interval-ms", 0, Integer.MAX_VALUE));
+        add(integer("edgesight.frames.width", 0, 8192));
+        add(integer("edgesight.frames.quality", 1, 100));
+
+        String w = "edgesight.webhook.";
+        add(new Key(w + "url", "http|https url", ConfigKeys::webhookUrl, false));
+        add(text(w + "labels"));
+        add(decimal(w + "min-score", 0, 1));
+        add(integer(w + "timeout-ms", 1, 600_000));
+        add(integer(w + "retries", 0, 1000));
+        add(integer(w + "backoff-ms", 0, 3_600_000));
+        add(integer(w + "queue-size", 1, 1_000_000));
+        add(path(w + "dead-letter"));
+        add(path(w + "tls.trust-store"));
+        add(secret(w + "tls.trust-store-password"));
+
+        add(choice("edgesight.http.auth", "authentication", "none", "basic", "bearer"));
+        add(text("edgesight.http.username"));
+        add(secret("edgesight.http.password"));
+        add(secret("edgesight.http.token"));
+
+        // the camel-main keys config/application.properties documents (other camel.* keys are checked by name only)
+        add(bool("camel.server.enabled"));
+        add(host("camel.server.host"));
+        add(integer("camel.server.port", 0, 65535));
+        add(bool("camel.management.enabled"));
+        add(host("camel.management.host"));
+        add(integer("camel.management.port", 0, 65535));
+        add(bool("camel.management.health-check-enabled"));
+        add(bool("camel.management.metrics-enabled"));
+        add(bool("camel.metrics.enabled"));
+    }
+
+    private static final Pattern ID = Pattern.compile("^edgesight\\.(models|cameras)\\.([A-Za-z0-9_-]+)\\.(.+)$");
+
+    private ConfigKeys() {}
+
+    /** Every key of the table, in documentation order. */
+    public static List<Key> all() { return List.copyOf(KEYS.values()); }
+
+    /** The names of the edgesight.* keys ({id} for a model or camera id). */
+    public static List<String> edgesightNames() {
+        return KEYS.keySet().stream().filter(k -> k.startsWith("edgesight.")).toList();
+    }
+
+    /** The table entry of a concrete key (edgesight.models.sample.top-k finds edgesight.models.{id}.top-k). */
+    public static Optional<Key> find(String key) {
+        Key k = KEYS.get(generic(key));
+        return Optional.ofNullable(k);
+    }
+
+    /** The table name of a concrete key: ids replaced by {id}. */
+    public static String generic(String key) {
+        Matcher m = ID.matcher(key);
+        return m.matches() ? "edgesight." + m.group(1) + ".{id}." + m.group(3) : key;
+    }
+
+    /** The problem with a value of a documented key, or null (also for unknown keys and for empty values: unset). */
+    public static String problem(String key, String value) {
+        if (value == null || value.isBlank()) return null;
+        Key k = KEYS.get(generic(key));
+        return k == null ? null : k.check().problem(key, value.trim());
+    }
+
+    /** A value as quoted in a message: control characters escaped, so the message stays one line. */
+    public static String shown(String v) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : v.toCharArray()) {
+            if (c == '\n') sb.append("\\n");
+            else if (c == '\r') sb.append("\\r");
+            else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ kinds of value
+
+    private static void add(Key k) {
+        if (KEYS.put(k.name(), k) != null) throw new IllegalStateException("key listed twice: " + k.name());
+    }
+
+    static Key integer(String name, int min, int max) {
+        return new Key(name, "whole number " + min + ".." + max, (key, v) -> {
+            long n;
+            try {
+                n = Long.parseLong(v);
+            } catch (NumberFormatException ex) {
+                return key + " must be a whole number, got '" + shown(v) + "'";
+            }
+            return n < min || n > max ? key + " must be between " + min + " and " + max + ", got " + shown(v) : null;
+        }, false);
+    }
+
+    static Key longInteger(String name, long min, long max) {
+        return new Key(name, "whole number " + min + ".." + max, (key, v) -> {
+            long n;
+            try {
+                n = Long.parseLong(v.replace("_", ""));
+            } catch (NumberFormatException ex) {
+                return key + " must be a whole number (at most " + Long.MAX_VALUE + "), got '" + shown(v) + "'";
+            }
+            return n < min || n > max ? key + " must be between " + min + " and " + max + ", got " + shown(v) : null;
+        }, false);
+    }
+
+    static Key decimal(String name, double min, double max) {
+        return new Key(name, "number " + min + ".." + max, (key, v) -> {
+            double d;
+            try {
+                d = Double.parseDouble(v);
+            } catch (NumberFormatException ex) {
+                return key + " must be a number, got '" + shown(v) + "'";
+            }
+            return !(d >= min && d <= max) ? key + " must be between " + num(min) + " and " + num(max) + ", got " + shown(v) : null;
+        }, false);
+    }
+
+    static Key decimals(String name) {
+        return new Key(name, "comma-separated numbers", (key, v) -> {
+            for (String part : v.split(",", -1)) {
+                try {
+                    double d = Double.parseDouble(part.trim());
+                    if (!Double.isFinite(d)) return key + " must be comma-separated finite numbers, got '" + shown(v) + "'";
+                } catch (NumberFormatException ex) {
+                    return key + " must be comma-separated numbers, got '" + shown(v) + "'";
+                }
+            }
+            return null;
+        }, false);
+    }
+
+    static Key bool(String name) {
+        return new Key(name, "true|false", (key, v) -> v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")
+                ? null : key + " must be true or false, got '" + shown(v) + "'", false);
+    }
+
+    /** One of {@code values}, in any letter case (the readers of these keys ignore case). */
+    static Key choice(String name, String noun, String... values) {
+        return choice(name, noun, false, values);
+    }
+
+    /** One of {@code values}, exactly as written (the readers of these keys compare case-sensitively). */
+    static Key exactChoice(String name, String noun, String... values) {
+        return choice(name, noun, true, values);
+    }
+
+    private static Key choice(String name, String noun, boolean exact, String... values) {
+        return new Key(name, String.join("|", values), (key, v) -> {
+            for (String c : values) if (exact ? c.equals(v) : c.equalsIgnoreCase(v)) return null;
+            return key + ": unknown " + noun + " '" + shown(v) + "'; use one of " + String.join(", ", values);
+        }, false);
+    }
+
+    static Key text(String name) {
+        return new Key(name, "text", (key, v) -> v.indexOf('\0') >= 0 ? key + " contains a NUL character" : null, false);
+    }
+
+    static Key secret(String name) {
+        return new Key(name, "secret text", (key, v) -> v.indexOf('\0') >= 0 ? key + " contains a NUL character" : null, true);
+    }
+
+    static Key path(String name) {
+        return new Key(name, "path", (key, v) -> {
+            try {
+                Path.of(v);
+                return null;
+            } catch (InvalidPathException ex) {
+                return key + " is not a usable path: " + ex.getReason();
+            }
+        }, false);
+    }
+
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[?[0-9A-Fa-f:.%a-z]+]?");
+
+    static Key host(String name) {
+        return new Key(name, "host name or IP address", (key, v) -> HOST.matcher(v).matches() && !v.equals("[]")
+                ? null : key + " must be a host name or IP address (127.0.0.1, 0.0.0.0, ::1, myhost), got '" + shown(v) + "'", false);
+    }
+
+    private static String brokerUrl(String key, String v) {
+        try {
+            io.edgesight.sink.mqtt.MqttConnection.checkUrl(v);
+            return null;
+        } catch (UserError ex) {
+            return SecretMasker.mask(shown(ex.getMessage()));
+        }
+    }
+
+    private static String topicPrefix(String key, String v) {
+        return v.contains("#") || v.contains("+") || v.indexOf('\0') >= 0 || v.endsWith("/")
+                ? key + " must be an MQTT topic without wildcards (#, +) or a trailing /, got '" + shown(v) + "'" : null;
+    }
+
+    private static String webhookUrl(String key, String v) {
+        String hint = "; expected http://host:port/path or https://host/path";
+        URI u;
+        try {
+            u = new URI(v);
+        } catch (URISyntaxException ex) {
+            return key + " '" + SecretMasker.mask(shown(v)) + "' does not parse (" + ex.getReason() + ")" + hint;
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return key + " '" + SecretMasker.mask(shown(v)) + "' must start with http:// or https://" + hint;
+        }
+        if (u.getHost() == null || u.getHost().isBlank()) return key + " '" + SecretMasker.mask(shown(v)) + "' has no host" + hint;
+        return null;
+    }
+
+    private static String num(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** For messages: the allowed kinds of value, one per key. */
+    public static String describe(String key) {
+        return find(key).map(k -> k.name() + " (" + k.type() + ")").orElse(key);
+    }
+}
