@@ -1,6 +1,5 @@
 package io.edgesight.predict;
 
-import java.time.Instant;
 import java.util.Map;
 
 import io.edgesight.camera.CameraConstants;
@@ -70,15 +69,8 @@ public class PredictComponent extends DefaultComponent {
                     long t0 = System.nanoTime();
                     Decoder.Decoded decoded = d.decode(in);
                     long decode = System.nanoTime() - t0;
+                    Prediction p = Prediction.of(in, decoded, engine, decode);
                     PreparedFrame f = in.frame();
-                    Prediction p = new Prediction(Prediction.SCHEMA, f.cameraId(), f.seq(),
-                            Instant.ofEpochMilli(f.captureEpochMillis()).toString(),
-                            Instant.ofEpochMilli(in.inferenceEpochMillis()).toString(), model, engine,
-                            new Prediction.FrameSize(f.transform().sourceWidth(), f.transform().sourceHeight()),
-                            decoded.predictions(), decoded.outputs(),
-                            new Prediction.BatchInfo(in.batchSize(), in.batchFill()),
-                            new Prediction.Timings(ms(f.preprocessNanos()), ms(in.batchWaitNanos()), ms(in.queueNanos()),
-                                    ms(in.inferenceNanos()), ms(decode), ms(System.nanoTime() - f.captureNanos())));
                     exchange.getMessage().setBody(p);
                     exchange.getMessage().setHeader(CameraConstants.CAMERA_ID, f.cameraId());
                     exchange.getMessage().setHeader(CameraConstants.FRAME_SEQ, f.seq());
@@ -91,10 +83,6 @@ public class PredictComponent extends DefaultComponent {
                             topK, spec.minScore(), spec.outputKind());
                 }
             };
-        }
-
-        private static double ms(long nanos) {
-            return Math.round(nanos / 10_000.0) / 100.0;
         }
 
         @Override

@@ -1,6 +1,10 @@
 package io.edgesight.predict;
 
+import java.time.Instant;
 import java.util.List;
+
+import io.edgesight.engine.InferredFrame;
+import io.edgesight.preprocess.PreparedFrame;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -29,6 +33,23 @@ public record Prediction(int schema, String camera, long seq, String captureTime
     @JsonPropertyOrder({"preprocessMs", "batchWaitMs", "queueMs", "inferenceMs", "decodeMs", "totalMs"})
     public record Timings(double preprocessMs, double batchWaitMs, double queueMs, double inferenceMs, double decodeMs,
                           double totalMs) {}
+
+    /** The payload of one inferred frame, decoded in {@code decodeNanos}; total time runs from capture to now. */
+    public static Prediction of(InferredFrame in, Decoder.Decoded decoded, EngineInfo engine, long decodeNanos) {
+        PreparedFrame f = in.frame();
+        return new Prediction(SCHEMA, f.cameraId(), f.seq(),
+                Instant.ofEpochMilli(f.captureEpochMillis()).toString(),
+                Instant.ofEpochMilli(in.inferenceEpochMillis()).toString(), in.modelId(), engine,
+                new FrameSize(f.transform().sourceWidth(), f.transform().sourceHeight()),
+                decoded.predictions(), decoded.outputs(),
+                new BatchInfo(in.batchSize(), in.batchFill()),
+                new Timings(ms(f.preprocessNanos()), ms(in.batchWaitNanos()), ms(in.queueNanos()),
+                        ms(in.inferenceNanos()), ms(decodeNanos), ms(System.nanoTime() - f.captureNanos())));
+    }
+
+    private static double ms(long nanos) {
+        return Math.round(nanos / 10_000.0) / 100.0;
+    }
 
     public String topLabel() {
         return predictions.isEmpty() ? null : predictions.get(0).label();

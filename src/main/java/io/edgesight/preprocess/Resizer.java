@@ -1,7 +1,6 @@
 package io.edgesight.preprocess;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 
 
@@ -23,9 +22,7 @@ public final class Resizer {
         switch (mode) {
             case STRETCH: {
                 Mat dst = new Mat();
-                try (Size size = new Size(width, height)) {
-                    org.bytedeco.opencv.global.opencv_imgproc.resize(src, dst, size, 0, 0, interpolation(sw, sh, width, height));
-                }
+                scale(src, dst, width, height);
                 return new Resized(dst, new ResizeTransform(sw, sh, (double) width / sw, (double) height / sh, 0, 0, 0, 0));
             }
             case LETTERBOX: {
@@ -39,8 +36,8 @@ public final class Resizer {
                     dst = new Mat(height, width, CV_8UC3, black);
                 }
                 // resize straight into the centre of the padded image: no intermediate copy
-                try (Rect r = new Rect(padX, padY, nw, nh); Mat roi = new Mat(dst, r); Size size = new Size(nw, nh)) {
-                    org.bytedeco.opencv.global.opencv_imgproc.resize(src, roi, size, 0, 0, interpolation(sw, sh, nw, nh));
+                try (Rect r = new Rect(padX, padY, nw, nh); Mat roi = new Mat(dst, r)) {
+                    scale(src, roi, nw, nh);
                 }
                 return new Resized(dst, new ResizeTransform(sw, sh, (double) nw / sw, (double) nh / sh, padX, padY, 0, 0));
             }
@@ -52,8 +49,8 @@ public final class Resizer {
                 int cropY = (sh - ch) / 2;
                 Mat dst = new Mat();
                 // crop the source first: resizing only the kept part is cheaper
-                try (Rect r = new Rect(cropX, cropY, cw, ch); Mat roi = new Mat(src, r); Size size = new Size(width, height)) {
-                    org.bytedeco.opencv.global.opencv_imgproc.resize(roi, dst, size, 0, 0, interpolation(cw, ch, width, height));
+                try (Rect r = new Rect(cropX, cropY, cw, ch); Mat roi = new Mat(src, r)) {
+                    scale(roi, dst, width, height);
                 }
                 return new Resized(dst, new ResizeTransform(sw, sh, (double) width / cw, (double) height / ch, 0, 0, cropX, cropY));
             }
@@ -62,8 +59,34 @@ public final class Resizer {
         }
     }
 
-    /** Area averaging when shrinking (no aliasing), bilinear when enlarging. */
-    static int interpolation(int sw, int sh, int dw, int dh) {
-        return dw <= sw && dh <= sh ? INTER_AREA : INTER_LINEAR;
+    /**
+     * {@code src} to {@code width x height} in {@code dst} (an existing view of that size is written in place).
+     * Shrinking averages like INTER_AREA, but as box halvings of each axis (OpenCV's fast SIMD path) while that axis is
+     * still at least twice the target, then one bilinear step of less than 2x: OpenCV's INTER_AREA at a non-integer ratio
+     * (640x480 to 64x64, 1920x1080 to 224x224) takes its generic path, 5-10x slower (1.6 ms and 10 ms per frame,
+     * docs/BENCHMARKS.md), for pixels within about half a grey level of it. Enlarging is bilinear.
+     */
+    public static void scale(Mat src, Mat dst, int width, int height) {
+        Mat cur = src;
+        Mat half = null;
+        try {
+            while (cur.cols() >= 2 * width || cur.rows() >= 2 * height) {
+                Mat next = new Mat();
+                int w = cur.cols() >= 2 * width ? cur.cols() / 2 : cur.cols();
+                int h = cur.rows() >= 2 * height ? cur.rows() / 2 : cur.rows();
+                try (Size s = new Size(w, h)) {
+                    // bilinear at exactly half the size samples between pixels: the mean of each 2x2 block
+                    org.bytedeco.opencv.global.opencv_imgproc.resize(cur, next, s, 0, 0, INTER_LINEAR);
+                }
+                if (half != null) half.close();
+                half = next;
+                cur = next;
+            }
+            try (Size s = new Size(width, height)) {
+                org.bytedeco.opencv.global.opencv_imgproc.resize(cur, dst, s, 0, 0, INTER_LINEAR);
+            }
+        } finally {
+            if (half != null) half.close();
+        }
     }
 }

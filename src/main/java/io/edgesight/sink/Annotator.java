@@ -5,8 +5,6 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgproc.FILLED;
 import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 
 import java.util.List;
@@ -31,12 +29,20 @@ public final class Annotator {
 
     /** {@code src} (BGR) scaled to at most {@code width} pixels wide, as a JPEG. */
     public static byte[] downscaledJpeg(Mat src, int width, int quality) {
-        if (src.cols() <= width || width <= 0) return jpeg(src, quality);
-        int h = Math.max(1, (int) Math.round(src.rows() * (double) width / src.cols()));
-        try (Mat small = new Mat(); Size size = new Size(width, h)) {
-            opencv_imgproc.resize(src, small, size, 0, 0, src.cols() >= 2 * width ? INTER_AREA : INTER_LINEAR); // INTER_AREA is slow for non-integer ratios
+        try (Mat small = new Mat()) {
+            downscale(src, width, small);
             return jpeg(small, quality);
         }
+    }
+
+    /** {@code src} (BGR) scaled to at most {@code width} pixels wide into {@code dst} (reused when it has that size). */
+    public static void downscale(Mat src, int width, Mat dst) {
+        if (src.cols() <= width || width <= 0) {
+            src.copyTo(dst);
+            return;
+        }
+        int h = Math.max(1, (int) Math.round(src.rows() * (double) width / src.cols()));
+        io.edgesight.preprocess.Resizer.scale(src, dst, width, h);
     }
 
     public static byte[] jpeg(Mat image, int quality) {

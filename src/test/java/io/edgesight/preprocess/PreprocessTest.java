@@ -179,6 +179,44 @@ class PreprocessTest {
         assertThat(crop.scaleX()).isCloseTo(64 / 480.0, within(1e-9));
     }
 
+    /**
+     * Shrinking must average away detail finer than the target's pixels, as INTER_AREA does (a plain bilinear resize
+     * would turn 2-pixel stripes into stripes of black and white): every output pixel of a 0,0,255,255 column pattern
+     * is mid-grey, and a real picture comes out within a grey level of OpenCV's INTER_AREA on average.
+     */
+    @Test
+    void shrinkingAveragesFineDetailLikeAreaResize() {
+        for (int[] size : new int[][] {{640, 480, 64}, {1280, 720, 224}, {1920, 1080, 224}}) {
+            Mat stripes = new Mat(size[1], size[0], CV_8UC3);
+            try (UByteIndexer idx = stripes.createIndexer()) {
+                for (int y = 0; y < size[1]; y++)
+                    for (int x = 0; x < size[0]; x++)
+                        for (int c = 0; c < 3; c++) idx.put(y, x, c, (x / 2) % 2 == 0 ? 0 : 255);
+            }
+            Mat out = Resizer.resize(stripes, size[2], size[2], ResizeMode.STRETCH).image();
+            try (UByteIndexer idx = out.createIndexer()) {
+                for (int y = 0; y < size[2]; y++)
+                    for (int x = 0; x < size[2]; x++)
+                        assertThat(idx.get(y, x, 0)).as(size[0] + "x" + size[1] + " at " + x + "," + y).isBetween(87, 168);
+            }
+            Mat picture = new Mat(size[1], size[0], CV_8UC3);
+            try (UByteIndexer idx = picture.createIndexer()) { // smooth ramps, a box with sharp edges below
+                for (int y = 0; y < size[1]; y++)
+                    for (int x = 0; x < size[0]; x++)
+                        for (int c = 0; c < 3; c++) idx.put(y, x, c, (x * 200 / size[0] + y * 50 / size[1] + c * 20) % 256);
+            }
+            rectangle(picture, new Point(size[0] / 4, size[1] / 3), new Point(size[0] / 2, size[1] / 2), new Scalar(30, 200, 90, 0), FILLED, 8, 0);
+            Mat ours = Resizer.resize(picture, size[2], size[2], ResizeMode.STRETCH).image();
+            Mat area = new Mat();
+            org.bytedeco.opencv.global.opencv_imgproc.resize(picture, area, new org.bytedeco.opencv.opencv_core.Size(size[2], size[2]),
+                    0, 0, org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA);
+            Mat diff = new Mat();
+            org.bytedeco.opencv.global.opencv_core.absdiff(ours, area, diff);
+            Scalar mean = org.bytedeco.opencv.global.opencv_core.mean(diff);
+            assertThat((mean.get(0) + mean.get(1) + mean.get(2)) / 3).as(size[0] + "x" + size[1] + " vs INTER_AREA").isLessThan(1.0);
+        }
+    }
+
     @Test
     void letterboxPadsWithBlack() {
         Mat src = new Mat(480, 640, CV_8UC3, new Scalar(255, 255, 255, 0));
