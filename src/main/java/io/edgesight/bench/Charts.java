@@ -6,6 +6,7 @@ import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -50,7 +52,13 @@ final class Charts {
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         if (logX) plot.setDomainAxis(log(xLabel));
-        if (logY) plot.setRangeAxis(log(yLabel));
+        if (logY) {
+            plot.setRangeAxis(log(yLabel));
+            // whole decades, so every line has a labelled tick below and above it
+            double min = lines.stream().flatMap(l -> l.points().stream()).mapToDouble(p -> p[1]).filter(v -> v > 0).min().orElse(1);
+            double max = lines.stream().flatMap(l -> l.points().stream()).mapToDouble(p -> p[1]).max().orElse(10);
+            plot.getRangeAxis().setRange(Math.pow(10, Math.floor(Math.log10(min))), Math.pow(10, Math.ceil(Math.log10(max * 1.01))));
+        }
         if (!logX && plot.getDomainAxis() instanceof NumberAxis n) n.setAutoRangeIncludesZero(false);
         if (!logY && plot.getRangeAxis() instanceof NumberAxis n) n.setAutoRangeIncludesZero(true);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
@@ -71,6 +79,11 @@ final class Charts {
         a.setBase(10);
         a.setSmallestValue(0.1);
         a.setMinorTickMarksVisible(true);
+        a.setMinorTickCount(9);
+        // one labelled tick per decade (1, 10, 100, 1,000), written as plain numbers rather than powers of ten
+        a.setAutoTickUnitSelection(false);
+        a.setTickUnit(new NumberTickUnit(1));
+        a.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
         return a;
     }
 

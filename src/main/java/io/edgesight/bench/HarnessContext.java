@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * counter behind the progress lines.
  */
 record HarnessContext(Path config, Path routes, Path out, boolean quick, Integer threads, Path resnet50, Path video,
-                      PrintStream log, AtomicInteger step, int totalSteps) {
+                      PrintStream log, AtomicInteger step, int totalSteps, java.util.List<String> failures) {
 
     /** The routes run the "sample" model id; a benchmark model is that id pointed at another model. */
     static final String MODEL = "sample";
@@ -40,6 +40,13 @@ record HarnessContext(Path config, Path routes, Path out, boolean quick, Integer
         log.printf("[%d/%d] %s%n", k, totalSteps, what);
         log.flush();
         return k;
+    }
+
+    /** A step that failed: reported, kept for pipeline.json, and the harness goes on with the next step. */
+    void failed(String what, Exception e) {
+        String line = what + ": " + e.getMessage();
+        failures.add(line);
+        log.println("    -> FAILED: " + line);
     }
 
     static double round(double v, int digits) {

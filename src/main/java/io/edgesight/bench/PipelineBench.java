@@ -18,7 +18,7 @@ public final class PipelineBench {
     public record Result(String model, int batch, long frames, double seconds, double framesPerSecond) {}
 
     /** No prediction for this long (engine build and start-up included) means the run is stuck. */
-    private static final long STALL_NANOS = 180_000_000_000L;
+    private static final long STALL_NANOS = 90_000_000_000L;
 
     private PipelineBench() {}
 

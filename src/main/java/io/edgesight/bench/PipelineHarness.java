@@ -56,7 +56,7 @@ public final class PipelineHarness {
                 + (o.parts().contains("scale") ? cameras.length : 0)
                 + (o.parts().contains("startup") ? 2 * o.models().size() : 0);
         HarnessContext c = new HarnessContext(o.config(), o.routes(), o.out(), o.quick(), o.threads(), o.resnet50(), video,
-                log, new AtomicInteger(), total);
+                log, new AtomicInteger(), total, new ArrayList<>());
 
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("command", o.commandLine());
@@ -80,6 +80,7 @@ public final class PipelineHarness {
         if (!latency.isEmpty()) doc.put("latency", latency);
         if (!scale.isEmpty()) doc.put("scale", scale);
         if (!startup.isEmpty()) doc.put("startup", startup);
+        if (!c.failures().isEmpty()) doc.put("failures", c.failures());
         List<String> plots = plots(o.out(), throughput, latency, scale);
         doc.put("plots", plots);
 
@@ -96,6 +97,7 @@ public final class PipelineHarness {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
         log.println();
         log.print(md);
+        c.failures().forEach(f -> log.println("FAILED step: " + f));
         log.println("wrote " + json + ", " + o.out().resolve("pipeline.md") + (plots.isEmpty() ? "" : ", " + String.join(", ", plots)));
         return doc;
     }

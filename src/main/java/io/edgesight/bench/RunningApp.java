@@ -50,7 +50,9 @@ final class RunningApp implements AutoCloseable {
             if (t != null && t.totalPublished() > 0) return t;
             Thread.sleep(20);
         }
-        throw new IllegalStateException("no prediction within " + timeoutMillis / 1000 + " s");
+        PipelineTracker t = app.tracker();
+        throw new IllegalStateException("no prediction within " + timeoutMillis / 1000 + " s ("
+                + (t == null ? "the application did not start" : "cameras: " + t.summary()) + ")");
     }
 
     PipelineTracker tracker() {

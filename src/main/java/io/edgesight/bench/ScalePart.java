@@ -31,6 +31,19 @@ final class ScalePart {
                     n, warmMs / 1000.0, windowMs / 1000.0));
             Path dir = Files.createTempDirectory("edgesight-bench-routes");
             try {
+                rows.add(one(c, n, dir, warmMs, windowMs));
+            } catch (Exception e) {
+                c.failed("scale " + n + " camera(s)", e);
+            } finally {
+                RunningApp.deleteTree(dir);
+            }
+        }
+        return rows;
+    }
+
+    private static Row one(HarnessContext c, int n, Path dir, long warmMs, long windowMs) throws Exception {
+        {
+            {
                 Path routes = BenchRoutes.write(dir, c.routes(), n, c.video(), false);
                 Map<String, String> o = c.modelKeys("sample");
                 o.put("edgesight.cameras.sample.loop", "true");
@@ -44,7 +57,7 @@ final class ScalePart {
                 long t0;
                 long t1;
                 try (RunningApp app = new RunningApp(c.config(), routes, o)) {
-                    PipelineTracker t = app.awaitFirstPrediction(180_000);
+                    PipelineTracker t = app.awaitFirstPrediction(90_000);
                     Thread.sleep(warmMs);
                     before = published(t, ids);
                     cpu0 = ProcessProbe.cpuNanos();
@@ -77,12 +90,9 @@ final class ScalePart {
                         HarnessContext.round(cpu / Runtime.getRuntime().availableProcessors(), 0));
                 c.log().printf("    -> %.1f fr/s in total, per camera %.1f..%.1f, Jain %.3f, CPU %.0f %% of one core%n",
                         r.totalFramesPerSecond(), r.minFramesPerSecond(), r.maxFramesPerSecond(), r.jainIndex(), r.cpuPercent());
-                rows.add(r);
-            } finally {
-                RunningApp.deleteTree(dir);
+                return r;
             }
         }
-        return rows;
     }
 
     private static long[] published(PipelineTracker t, List<String> ids) {

@@ -126,14 +126,20 @@ public final class Soak {
         doc.put("samples", samples);
         Path png = o.out().resolve(name + "-rss.png");
         List<double[]> rss = new ArrayList<>();
+        List<double[]> rssMedian = new ArrayList<>();
         List<double[]> heap = new ArrayList<>();
-        for (Sample s : samples) {
+        int perMinute = Math.max(1, (int) Math.round(60 / o.intervalSeconds()));
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
             rss.add(new double[] {s.seconds() / 60, s.rssBytes() / 1e6});
             heap.add(new double[] {s.seconds() / 60, s.heapBytes() / 1e6});
+            double[] last = samples.subList(Math.max(0, i - perMinute + 1), i + 1).stream().mapToDouble(Sample::rssBytes).sorted().toArray();
+            rssMedian.add(new double[] {s.seconds() / 60, last[last.length / 2] / 1e6});
         }
         Charts.write(png, String.format(Locale.ROOT, "Soak: %d camera(s) at full speed%s — %s", o.cameras(),
                         o.leak() ? ", leaking tensors" : "", v.growing() ? "GROWING" : "flat"),
-                "minutes", "MB", List.of(new Charts.Line("RSS", rss), new Charts.Line("Java heap after GC", heap)), false, false);
+                "minutes", "MB", List.of(new Charts.Line("RSS", rss),
+                        new Charts.Line("RSS, median of the last minute", rssMedian, true), new Charts.Line("Java heap after GC", heap)), false, false);
         doc.put("plot", png.toString());
         Path json = o.out().resolve(name + ".json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);

@@ -40,7 +40,13 @@ final class ThroughputPart {
                 EngineBench.Result e = EngineBench.run(List.of(base), new int[] {b}, warmup, runs, c.log(),
                         s -> cache.prepare(s).engine()).get(0);
                 c.step(String.format("throughput %s batch %d: pipeline, %d frames at full speed", name, b, frames));
-                PipelineBench.Result p = PipelineBench.run(c.config(), c.routes(), HarnessContext.MODEL, "sample", b, frames, keys, c.log());
+                PipelineBench.Result p;
+                try {
+                    p = PipelineBench.run(c.config(), c.routes(), HarnessContext.MODEL, "sample", b, frames, keys, c.log());
+                } catch (Exception ex) {
+                    c.failed("throughput " + name + " batch " + b + " pipeline", ex);
+                    continue;
+                }
                 Row r = new Row(name, b, base.threads(), runs, HarnessContext.round(e.imagesPerSecond(), 1),
                         HarnessContext.round(e.latency().p50(), 2), HarnessContext.round(e.latency().p99(), 2), p.frames(),
                         HarnessContext.round(p.seconds(), 2), HarnessContext.round(p.framesPerSecond(), 1),
