@@ -36,7 +36,7 @@ final class Table {
             for (int i = 0; i < n; i++) {
                 String c = i < r.size() ? r.get(i) : "";
                 w[i] = Math.max(w[i], c.length());
-                if (!c.isEmpty() && !c.matches("[-+0-9.,%x ×–/()a-z]*[0-9][-+0-9.,%x ×–/()]*")) right[i] = false;
+                if (!c.isEmpty() && !c.equals("–") && !c.matches("[-+0-9.,%x ×–/()a-z]*[0-9][-+0-9.,%x ×–/()]*")) right[i] = false;
             }
         }
         StringBuilder sb = new StringBuilder();
