@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 /** {@code bench soak}: memory, threads, descriptors and children over a long full-speed run (docs/BENCHMARKS.md). */
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run the pipeline at full speed, looping, and sample RSS, Java heap after GC, threads, open file "
-                + "descriptors and child processes every few seconds. After a 20 % warm-up, RSS and heap must stay within "
-                + "±5 % (no growing trend) and the counts must not step up. Exit code 0 when flat, 1 when something grows "
+                + "descriptors and child processes every few seconds. After a 20 %% warm-up, RSS and heap must stay within "
+                + "±5 %% (no growing trend) and the counts must not step up. Exit code 0 when flat, 1 when something grows "
                 + "(with --leak: 0 when the leak is caught, 1 when it is not). Writes soak.json and soak-rss.png "
                 + "(soak-leak.* with --leak) to --out.")
 final class BenchSoakCommand implements Callable<Integer> {
