@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 import io.edgesight.engine.BatchMemory;
 import io.edgesight.engine.Engine;
@@ -31,12 +32,18 @@ public final class EngineBench {
     }
 
     public static List<Result> run(List<ModelSpec> bases, int[] batches, int warmup, int runs, PrintStream out) {
+        return run(bases, batches, warmup, runs, out, Engines::load);
+    }
+
+    /** As {@link #run(List, int[], int, int, PrintStream)}, with engines from {@code loader} (e.g. the engine cache). */
+    public static List<Result> run(List<ModelSpec> bases, int[] batches, int warmup, int runs, PrintStream out,
+                                   Function<ModelSpec, Engine> loader) {
         List<Result> results = new ArrayList<>();
         for (int b : batches) {
             if (bases.size() == 1) {
-                results.add(one(bases.get(0).withBatchSize(b), warmup, runs, out));
+                results.add(one(bases.get(0).withBatchSize(b), warmup, runs, out, loader));
             } else {
-                results.addAll(interleaved(bases, b, warmup, runs, out));
+                results.addAll(interleaved(bases, b, warmup, runs, out, loader));
             }
         }
         return results;
@@ -47,13 +54,14 @@ public final class EngineBench {
      * every model sees the same load, so their ratio holds even when the absolute numbers move. Throughput is
      * images over the summed run time of that model.
      */
-    private static List<Result> interleaved(List<ModelSpec> bases, int b, int warmup, int runs, PrintStream out) {
+    private static List<Result> interleaved(List<ModelSpec> bases, int b, int warmup, int runs, PrintStream out,
+                                            Function<ModelSpec, Engine> loader) {
         List<Engine> engines = new ArrayList<>();
         List<BatchMemory> inputs = new ArrayList<>();
         try {
             for (ModelSpec base : bases) {
                 ModelSpec spec = base.withBatchSize(b);
-                Engine engine = Engines.load(spec);
+                Engine engine = loader.apply(spec);
                 engines.add(engine);
                 BatchMemory input = engine.allocateBatch(b);
                 inputs.add(input);
@@ -94,9 +102,9 @@ public final class EngineBench {
         }
     }
 
-    private static Result one(ModelSpec spec, int warmup, int runs, PrintStream out) {
+    private static Result one(ModelSpec spec, int warmup, int runs, PrintStream out, Function<ModelSpec, Engine> loader) {
         int b = spec.batchSize();
-        try (Engine engine = Engines.load(spec); BatchMemory input = engine.allocateBatch(b)) {
+        try (Engine engine = loader.apply(spec); BatchMemory input = engine.allocateBatch(b)) {
             long bytes = engine.writer().rowBytes() * b;
             boolean floats = engine.writer().rowBytes() == 4L * engine.height() * engine.width() * engine.channels();
             fillRandom(input.address(), bytes, floats, engine.normalization().preset().name().equals("raw"));

@@ -17,6 +17,9 @@ public final class PipelineBench {
 
     public record Result(String model, int batch, long frames, double seconds, double framesPerSecond) {}
 
+    /** No prediction for this long (engine build and start-up included) means the run is stuck. */
+    private static final long STALL_NANOS = 90_000_000_000L;
+
     private PipelineBench() {}
 
     public static Result run(Path config, Path routes, String model, String camera, int batch, long frames,
@@ -33,7 +36,36 @@ public final class PipelineBench {
         o.put("camel.management.port", o.get("camel.server.port"));
         out.printf("pipeline %s batch %d: %d frames through %s%n", model, batch, frames, routes);
         EdgesightApp app = new EdgesightApp(new EdgesightApp.Options(config, routes, frames, 600, o));
-        app.run();
+        Throwable[] failure = new Throwable[1];
+        Thread runner = new Thread(() -> {
+            try {
+                app.run();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, "edgesight-bench-pipeline");
+        runner.start();
+        // a run that stops making progress is stopped and reported, not waited on for its whole --duration
+        long lastCount = -1;
+        long lastChange = System.nanoTime();
+        while (runner.isAlive()) {
+            runner.join(500);
+            long count = app.tracker() == null ? 0 : app.tracker().totalPublished();
+            if (count != lastCount) {
+                lastCount = count;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > STALL_NANOS) {
+                String summary = app.tracker() == null ? "not started" : app.tracker().summary();
+                app.stop();
+                runner.join(60_000);
+                RunningApp.deleteTree(outDir);
+                throw new IllegalStateException("pipeline " + model + " batch " + batch + ": no progress for "
+                        + STALL_NANOS / 1_000_000_000L + " s (" + summary + ")");
+            }
+        }
+        RunningApp.deleteTree(outDir);
+        if (failure[0] instanceof Exception e) throw e;
+        if (failure[0] != null) throw new IllegalStateException(failure[0]);
         long published = app.tracker().totalPublished();
         double seconds = app.tracker().activeSeconds();
         Result r = new Result(model, batch, published, seconds, published / seconds);

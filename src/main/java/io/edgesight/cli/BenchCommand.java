@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
 /** {@code bench}: the bare engine (default) and the whole pipeline, printed as a table and written as JSON. */
 @Command(name = "bench", description = "Benchmark the bare engine for a list of batch sizes (the seed's benchmark); "
         + "with --pipeline also the full pipeline on the configured routes, same model and batch. Give --model-path "
-        + "more than once (e.g. a SavedModel and a .onnx file of the same network) to compare runtimes in one run.")
+        + "more than once (e.g. a SavedModel and a .onnx file of the same network) to compare runtimes in one run. "
+        + "Subcommands: 'bench pipeline' (the whole performance harness) and 'bench soak' (memory and resources over time).",
+        subcommands = {BenchPipelineCommand.class, BenchSoakCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", defaultValue = "config/application.properties") Path config;
     @Option(names = "--routes", defaultValue = "routes") Path routes;
