@@ -11,11 +11,15 @@ import io.edgesight.app.EdgesightApp;
 
 /**
  * The whole pipeline (file source at full speed -> resize -> batch -> infer -> decode -> MQTT, file) on the
- * configured routes, counted from the first frame read to the last prediction published.
+ * configured routes, counted from the first frame read to the last prediction published ({@code seconds},
+ * {@code framesPerSecond}) and, like the bare engine's timed runs after its warm-up, in steady state: from the
+ * moment the first fifth of the frames was published to the last ({@code steadyFramesPerSecond}; JIT compilation
+ * and the first batches' start-up are left out).
  */
 public final class PipelineBench {
 
-    public record Result(String model, int batch, long frames, double seconds, double framesPerSecond) {}
+    public record Result(String model, int batch, long frames, double seconds, double framesPerSecond,
+                         double steadyFramesPerSecond) {}
 
     /** No prediction for this long (engine build and start-up included) means the run is stuck. */
     private static final long STALL_NANOS = 90_000_000_000L;
@@ -48,12 +52,19 @@ public final class PipelineBench {
         // a run that stops making progress is stopped and reported, not waited on for its whole --duration
         long lastCount = -1;
         long lastChange = System.nanoTime();
+        long warm = Math.max(batch, frames / 5);
+        long warmCount = -1;
+        long warmNanos = 0;
         while (runner.isAlive()) {
-            runner.join(500);
+            runner.join(2);
             long count = app.tracker() == null ? 0 : app.tracker().totalPublished();
             if (count != lastCount) {
                 lastCount = count;
                 lastChange = System.nanoTime();
+                if (warmCount < 0 && count >= warm) {
+                    warmCount = count;
+                    warmNanos = lastChange;
+                }
             } else if (System.nanoTime() - lastChange > STALL_NANOS) {
                 String summary = app.tracker() == null ? "not started" : app.tracker().summary();
                 app.stop();
@@ -68,8 +79,11 @@ public final class PipelineBench {
         if (failure[0] != null) throw new IllegalStateException(failure[0]);
         long published = app.tracker().totalPublished();
         double seconds = app.tracker().activeSeconds();
-        Result r = new Result(model, batch, published, seconds, published / seconds);
-        out.printf("  pipeline: %d frames in %.2f s = %.1f frames/s%n", published, seconds, r.framesPerSecond());
+        double steady = warmCount > 0 && published > warmCount && lastChange > warmNanos
+                ? (published - warmCount) / ((lastChange - warmNanos) / 1e9) : published / seconds;
+        Result r = new Result(model, batch, published, seconds, published / seconds, steady);
+        out.printf("  pipeline: %d frames in %.2f s = %.1f frames/s; steady state (after the first %d) %.1f frames/s%n",
+                published, seconds, r.framesPerSecond(), warmCount, steady);
         return r;
     }
 

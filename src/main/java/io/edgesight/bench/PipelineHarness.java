@@ -51,7 +51,7 @@ public final class PipelineHarness {
         List<long[]> grid = LatencyPart.grid(o.batches() != null ? o.batches() : o.quick() ? new int[] {4} : batches,
                 o.timeouts() != null ? o.timeouts() : o.quick() ? new long[] {20, 200} : new long[] {10, 50, 200, 1000});
         int[] cameras = o.cameras() != null ? o.cameras() : o.quick() ? new int[] {1, 2} : new int[] {1, 2, 4, 8};
-        int total = (o.parts().contains("throughput") ? ThroughputPart.steps(o.models(), batches) : 0)
+        int total = (o.parts().contains("throughput") ? ThroughputPart.steps(o.models(), batches, ThroughputPart.repeats(o.quick())) : 0)
                 + (o.parts().contains("latency") ? grid.size() : 0)
                 + (o.parts().contains("scale") ? cameras.length : 0)
                 + (o.parts().contains("startup") ? 2 * o.models().size() : 0);

@@ -14,12 +14,22 @@ import io.edgesight.engine.ModelSpec;
  */
 final class ThroughputPart {
     record Row(String model, int batch, int threads, int engineRuns, double engineImagesPerSecond, double engineP50Ms,
-               double engineP99Ms, long pipelineFrames, double pipelineSeconds, double pipelineFramesPerSecond, double ratio) {}
+               double engineP99Ms, long pipelineFrames, double pipelineSeconds, double pipelineFramesPerSecond, double ratio,
+               int repeats, double ratioMin, double ratioMax) {}
 
     private ThroughputPart() {}
 
-    static int steps(List<String> models, int[] batches) {
-        return models.size() * batches.length * 2;
+    /** Engine and pipeline alternate this many times per batch size; the medians are compared (a shared machine drifts). */
+    static int repeats(HarnessContext c) {
+        return repeats(c.quick());
+    }
+
+    static int repeats(boolean quick) {
+        return quick ? 1 : 3;
+    }
+
+    static int steps(List<String> models, int[] batches, int repeats) {
+        return models.size() * batches.length * 2 * repeats;
     }
 
     static List<Row> run(HarnessContext c, List<String> models, int[] batches) throws Exception {
@@ -34,25 +44,44 @@ final class ThroughputPart {
                 int warmup = big ? (c.quick() ? 1 : 3) : (c.quick() ? 10 : 50);
                 int images = big ? (c.quick() ? 16 : 160) : (c.quick() ? 200 : 2400);
                 int runs = Math.max(big ? 2 : 20, (images + b - 1) / b);
-                long frames = big ? (c.quick() ? 16 : 160) : (c.quick() ? 200 : 1200);
-                c.step(String.format("throughput %s batch %d: bare engine, %d warm-up + %d timed runs, %d threads",
-                        name, b, warmup, runs, base.threads()));
-                EngineBench.Result e = EngineBench.run(List.of(base), new int[] {b}, warmup, runs, c.log(),
-                        s -> cache.prepare(s).engine()).get(0);
-                c.step(String.format("throughput %s batch %d: pipeline, %d frames at full speed", name, b, frames));
-                PipelineBench.Result p;
-                try {
-                    p = PipelineBench.run(c.config(), c.routes(), HarnessContext.MODEL, "sample", b, frames, keys, c.log());
-                } catch (Exception ex) {
-                    c.failed("throughput " + name + " batch " + b + " pipeline", ex);
-                    continue;
+                long frames = big ? (c.quick() ? 16 : 240) : (c.quick() ? 200 : 1200);
+                int repeats = repeats(c);
+                List<EngineBench.Result> engine = new ArrayList<>();
+                List<PipelineBench.Result> pipe = new ArrayList<>();
+                for (int rep = 1; rep <= repeats; rep++) {
+                    String of = repeats > 1 ? String.format(" (repeat %d of %d)", rep, repeats) : "";
+                    c.step(String.format("throughput %s batch %d: bare engine, %d warm-up + %d timed runs, %d threads%s",
+                            name, b, warmup, runs, base.threads(), of));
+                    engine.add(EngineBench.run(List.of(base), new int[] {b}, warmup, runs, c.log(),
+                            s -> cache.prepare(s).engine()).get(0));
+                    c.step(String.format("throughput %s batch %d: pipeline, %d frames at full speed%s", name, b, frames, of));
+                    try {
+                        pipe.add(PipelineBench.run(c.config(), c.routes(), HarnessContext.MODEL, "sample", b, frames, keys, c.log()));
+                    } catch (Exception ex) {
+                        c.failed("throughput " + name + " batch " + b + " pipeline" + of, ex);
+                        engine.remove(engine.size() - 1); // ratios pair each pipeline run with the engine run before it
+                    }
                 }
+                if (pipe.isEmpty()) continue;
+                EngineBench.Result e = engine.stream()
+                        .sorted(java.util.Comparator.comparingDouble(EngineBench.Result::imagesPerSecond))
+                        .toList().get(engine.size() / 2);
+                double pipeline = median(pipe.stream().mapToDouble(PipelineBench.Result::steadyFramesPerSecond).toArray());
+                double ratioMin = Double.MAX_VALUE;
+                double ratioMax = 0;
+                for (int i = 0; i < pipe.size(); i++) {
+                    double ratio = pipe.get(i).steadyFramesPerSecond() / engine.get(i).imagesPerSecond();
+                    ratioMin = Math.min(ratioMin, ratio);
+                    ratioMax = Math.max(ratioMax, ratio);
+                }
+                PipelineBench.Result p = pipe.get(0);
                 Row r = new Row(name, b, base.threads(), runs, HarnessContext.round(e.imagesPerSecond(), 1),
                         HarnessContext.round(e.latency().p50(), 2), HarnessContext.round(e.latency().p99(), 2), p.frames(),
-                        HarnessContext.round(p.seconds(), 2), HarnessContext.round(p.framesPerSecond(), 1),
-                        HarnessContext.round(p.framesPerSecond() / e.imagesPerSecond(), 2));
-                c.log().printf("    -> engine %.1f img/s, pipeline %.1f fr/s, ratio %.2f%n", r.engineImagesPerSecond(),
-                        r.pipelineFramesPerSecond(), r.ratio());
+                        HarnessContext.round(p.seconds(), 2), HarnessContext.round(pipeline, 1),
+                        HarnessContext.round(pipeline / e.imagesPerSecond(), 2), pipe.size(),
+                        HarnessContext.round(ratioMin, 2), HarnessContext.round(ratioMax, 2));
+                c.log().printf("    -> engine %.1f img/s, pipeline %.1f fr/s (steady state), ratio %.2f (each repeat %.2f-%.2f)%n",
+                        r.engineImagesPerSecond(), r.pipelineFramesPerSecond(), r.ratio(), ratioMin, ratioMax);
                 rows.add(r);
             }
         }
@@ -60,12 +89,20 @@ final class ThroughputPart {
     }
 
     static Table table(List<Row> rows) {
-        Table t = new Table("model", "batch", "threads", "engine img/s", "engine p50 ms", "engine p99 ms", "pipeline fr/s", "ratio");
+        Table t = new Table("model", "batch", "threads", "engine img/s", "engine p50 ms", "engine p99 ms", "pipeline fr/s",
+                "ratio", "ratio per repeat");
         for (Row r : rows) {
             t.row(r.model(), r.batch(), r.threads(), fmt(r.engineImagesPerSecond(), 1), fmt(r.engineP50Ms(), 2),
-                    fmt(r.engineP99Ms(), 2), fmt(r.pipelineFramesPerSecond(), 1), fmt(r.ratio(), 2));
+                    fmt(r.engineP99Ms(), 2), fmt(r.pipelineFramesPerSecond(), 1), fmt(r.ratio(), 2),
+                    fmt(r.ratioMin(), 2) + "–" + fmt(r.ratioMax(), 2) + " (" + r.repeats() + ")");
         }
         return t;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     static String fmt(double v, int digits) {
