@@ -63,4 +63,11 @@ public final class BenchConfig {
         p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).trim()));
         return m;
     }
+
+    /** The sample camera's video from the configuration, generated first when it is missing (a fresh clone). */
+    static Path sampleVideo(Path config) throws Exception {
+        Path video = Path.of(read(config).getOrDefault("edgesight.cameras.sample.url", "samples/generated/shapes.mp4"));
+        io.edgesight.sample.SampleVideo.ensure(video);
+        return video;
+    }
 }

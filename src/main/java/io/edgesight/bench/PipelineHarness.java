@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.edgesight.sample.SampleVideo;
 
 /**
  * {@code edgesight bench pipeline}: the performance issue's measurements in one command. (a) throughput, bare engine
@@ -40,8 +39,7 @@ public final class PipelineHarness {
 
     private static Map<String, Object> measure(Options o, PrintStream log) throws Exception {
         Files.createDirectories(o.out());
-        Path video = Path.of(BenchConfig.read(o.config()).getOrDefault("edgesight.cameras.sample.url", "samples/generated/shapes.mp4"));
-        SampleVideo.ensure(video);
+        Path video = BenchConfig.sampleVideo(o.config());
         if (o.models().contains("resnet50") && (o.parts().contains("throughput") || o.parts().contains("startup"))
                 && !Files.isRegularFile(o.resnet50().resolve("saved_model.pb"))) {
             log.println("generating the ResNet-50 benchmark model in " + o.resnet50() + " (once, ~10 s, ~100 MB)");

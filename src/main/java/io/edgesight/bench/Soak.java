@@ -13,7 +13,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.edgesight.app.PipelineTracker;
-import io.edgesight.sample.SampleVideo;
 
 /**
  * {@code edgesight bench soak}: the pipeline at full speed, looping, for minutes; every few seconds RSS, Java heap
@@ -44,8 +43,7 @@ public final class Soak {
 
     private static Map<String, Object> measure(Options o, PrintStream log) throws Exception {
         Files.createDirectories(o.out());
-        Path video = Path.of(BenchConfig.read(o.config()).getOrDefault("edgesight.cameras.sample.url", "samples/generated/shapes.mp4"));
-        SampleVideo.ensure(video);
+        Path video = BenchConfig.sampleVideo(o.config());
         String name = o.leak() ? "soak-leak" : "soak";
         Path dir = Files.createTempDirectory("edgesight-bench-routes");
         List<Sample> samples = new ArrayList<>();
