@@ -31,13 +31,7 @@ class RtspReconnectTest {
     }
 
     static List<String> statuses(MqttCollector mqtt, String camera) {
-        return mqtt.messages().stream().filter(m -> m.topic().equals("edgesight/" + camera + "/status")).map(m -> {
-            try {
-                return JSON.readTree(m.payload()).get("status").asText();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return mqtt.statuses(camera);
     }
 
     @Test

@@ -70,6 +70,18 @@ public final class MqttCollector implements AutoCloseable {
 
     public List<Received> messages() { return messages; }
 
+    /** The {@code status} field of every message on {@code edgesight/<camera>/status}, in arrival order. */
+    public List<String> statuses(String camera) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return messages.stream().filter(m -> m.topic().equals("edgesight/" + camera + "/status")).map(m -> {
+            try {
+                return json.readTree(m.payload()).get("status").asText();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
     @Override
     public void close() throws MqttException {
         if (client.isConnected()) client.disconnect();
