@@ -104,8 +104,10 @@ class CameraFaultsTest {
                 long resumedAt = System.nanoTime();
                 bad.stall(false);
                 Awaitility.await("online and predicting again").atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50))
-                        .until(() -> statuses(mqtt, "bad").get(statuses(mqtt, "bad").size() - 1).equals("online")
-                                && predictions(mqtt, "bad").size() >= badDuringStall + 20);
+                        .until(() -> {
+                            List<String> s = statuses(mqtt, "bad"); // one snapshot: a status may arrive meanwhile
+                            return s.get(s.size() - 1).equals("online") && predictions(mqtt, "bad").size() >= badDuringStall + 20;
+                        });
                 long recoverMs = (System.nanoTime() - resumedAt) / 1_000_000;
 
                 JsonNode stats = JSON.readTree(app.get("/api/stats").body());
