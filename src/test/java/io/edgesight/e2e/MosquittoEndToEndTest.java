@@ -109,7 +109,10 @@ class MosquittoEndToEndTest {
                 int before = availability(sub).size();
                 es.kill();
                 Awaitility.await("last will").atMost(30, TimeUnit.SECONDS)
-                        .until(() -> availability(sub).size() > before && availability(sub).get(availability(sub).size() - 1).equals("offline"));
+                        .until(() -> {
+                            List<String> a = availability(sub); // one snapshot: a message may arrive meanwhile
+                            return a.size() > before && a.get(a.size() - 1).equals("offline");
+                        });
 
                 // every payload and stats document validates
                 for (MqttCollector.Received r : sub.messages()) {
