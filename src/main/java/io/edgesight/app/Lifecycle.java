@@ -27,6 +27,13 @@ public class Lifecycle implements CamelContextAware {
 
     /** Starts every route of a group (e.g. {@code cameras}), in route id order. */
     public void startRouteGroup(String group) throws Exception {
+        // the engines route can finish before Camel has started every route (a cached engine loads in ms); a camera
+        // started while the context is still starting never delivered a frame, so wait for the start to complete
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!camelContext.getStatus().isStarted() && System.nanoTime() < deadline) {
+            if (camelContext.getStatus().isStopping() || camelContext.getStatus().isStopped()) return;
+            Thread.sleep(10);
+        }
         int n = 0;
         for (Route r : camelContext.getRoutes().stream()
                 .sorted(java.util.Comparator.comparing(Route::getRouteId)).toList()) {
