@@ -52,6 +52,7 @@ public final class ConfigKeys {
         add(decimal(m + "min-score", 0, 1));
         add(integer(m + "threads", 1, 256));
         add(choice(m + "precision", "precision", "FP32", "FP16", "INT8"));
+        add(choice(m + "runtime", "runtime", "auto", "tensorflow", "onnxruntime", "tensorrt"));
         add(choice(m + "decoder", "decoder", "classification", "detection", "raw"));
         // detection models (io.edgesight.predict.DetectionDecoder.Config); task is the import command's word for decoder
         add(choice(m + "task", "task", "classification", "detection", "raw"));

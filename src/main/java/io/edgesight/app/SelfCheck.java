@@ -142,7 +142,7 @@ public final class SelfCheck {
             line(b, "gpu", (gpuVisible() ? "visible" : "not visible") + " ("
                     + (gpuDeviceFiles.isEmpty() ? "no /dev/nvidia*, /dev/nvhost-*, /dev/nvgpu" : "device files " + String.join(", ", gpuDeviceFiles))
                     + "; " + devices + ")");
-            line(b, "tensorrt", tensorflowVersion == null ? "unknown (TensorFlow did not load)"
+            line(b, "tf-trt", tensorflowVersion == null ? "unknown (TensorFlow did not load)"
                     : tensorRtOps ? "yes (" + TRT_OP + " registered)" : "no (" + TRT_OP + " not registered)");
             line(b, "engine", switch (engine) {
                 case CPU -> "CPU (TensorFlow " + tensorflowVersion + " on the CPU)";
@@ -170,7 +170,8 @@ public final class SelfCheck {
         synchronized (SelfCheck.class) {
             if (logged == null) {
                 logged = run();
-                LOG.info("{}", logged.format());
+                LOG.info("{}\n  {}", logged.format(), String.format(Locale.ROOT, "%-11s", "tensorrt")
+                        + "runtime for ONNX models: " + io.edgesight.engine.TrtLibrary.status().describe());
             }
             return logged;
         }

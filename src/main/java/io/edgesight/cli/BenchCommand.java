@@ -53,7 +53,12 @@ final class BenchCommand implements Callable<Integer> {
         List<ModelSpec> specs = specs();
         if (pipeline && specs.size() > 1) throw new UserError("--pipeline runs the configured routes: give one model");
         ModelSpec spec = specs.get(0);
-        List<EngineBench.Result> engine = EngineBench.run(specs, batches, warmup, runs, System.out);
+        // TensorRT engines are built for each batch size on this GPU and cached, as the pipeline would use them
+        io.edgesight.engine.EngineOptions options = io.edgesight.engine.EngineOptions.from(new Settings(values::get));
+        List<EngineBench.Result> engine = EngineBench.run(specs, batches, warmup, runs, System.out,
+                s -> io.edgesight.engine.Engines.select(s, options).equals(io.edgesight.engine.TrtEngine.RUNTIME)
+                        ? new io.edgesight.engine.EngineCache(options).prepare(s).engine()
+                        : io.edgesight.engine.Engines.load(s));
         List<Map<String, Object>> rows = new ArrayList<>();
         boolean compare = specs.size() > 1;
         int width = Math.max(10, specs.stream().mapToInt(s -> s.id().length()).max().orElse(10));
@@ -98,9 +103,12 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The configuration file with the --set overrides. */
+    private Map<String, String> values;
+
     private List<ModelSpec> specs() {
         Map<String, String> file = readConfig();
-        Map<String, String> values = new LinkedHashMap<>(file);
+        values = new LinkedHashMap<>(file);
         values.putAll(overrides);
         List<String> ids = new ArrayList<>();
         if (modelPaths != null && !modelPaths.isEmpty()) {

@@ -58,24 +58,25 @@ public final class EngineCache {
         boolean trt = rt.tensorRt(options.tensorrt());
         stage(id, "hashing model files", t0);
         String modelHash = rt.hashModel(spec);
-        String fingerprint = fingerprint(spec, rt, modelHash, trt);
+        String inputs = fingerprintInputs(spec, rt, modelHash, trt);
+        String fingerprint = sha256(inputs.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         String name = sanitize(id) + "-b" + spec.batchSize() + "-" + spec.precision() + "-" + fingerprint.substring(0, 12);
         Path root = ensureWritable(options.dir());
         Path dir = root.resolve(name);
 
-        Prepared cached = tryLoad(spec, rt, dir, fingerprint, trt, t0);
+        Prepared cached = tryLoad(spec, rt, dir, fingerprint, inputs, trt, t0);
         if (cached != null) return cached;
         try (FileChannel ch = FileChannel.open(root.resolve(name + ".lock"),
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
              FileLock lock = lockWithNotice(ch, id, t0)) {
-            cached = tryLoad(spec, rt, dir, fingerprint, trt, t0); // another process may have built it meanwhile
+            cached = tryLoad(spec, rt, dir, fingerprint, inputs, trt, t0); // another process may have built it meanwhile
             if (cached != null) return cached;
-            build(spec, rt, root, dir, name, fingerprint, modelHash, trt, t0);
+            build(spec, rt, root, dir, name, fingerprint, inputs, modelHash, trt, t0);
         } catch (IOException e) {
             throw new UserError("engine '" + id + "': cannot build in " + root.toAbsolutePath() + " (" + e.getMessage()
                     + "); check edgesight.engine.dir");
         }
-        Prepared p = tryLoad(spec, rt, dir, fingerprint, trt, t0);
+        Prepared p = tryLoad(spec, rt, dir, fingerprint, inputs, trt, t0);
         if (p == null) throw new EngineException("engine '" + id + "': the engine just built in " + dir + " does not verify");
         return new Prepared(p.engine(), p.dir(), p.manifest(), true);
     }
@@ -88,9 +89,11 @@ public final class EngineCache {
     }
 
     /** Loads a valid cached engine, or returns null after removing an invalid one. */
-    private Prepared tryLoad(ModelSpec spec, EngineRuntime rt, Path dir, String fingerprint, boolean trt, long t0) {
+    private Prepared tryLoad(ModelSpec spec, EngineRuntime rt, Path dir, String fingerprint, String inputs, boolean trt,
+                             long t0) {
         if (!Files.isDirectory(dir)) return null;
         String problem = verifyFiles(dir, fingerprint, rt);
+        if (problem == null) problem = builtElsewhere(dir, inputs);
         JsonNode manifest = null;
         Engine engine = null;
         if (problem == null) {
@@ -141,7 +144,7 @@ public final class EngineCache {
     }
 
     private void build(ModelSpec spec, EngineRuntime rt, Path root, Path dir, String name, String fingerprint,
-                       String modelHash, boolean trt, long t0) throws IOException {
+                       String inputs, String modelHash, boolean trt, long t0) throws IOException {
         String id = spec.id();
         cleanStaleTemps(root, name);
         Path tmp = Files.createTempDirectory(root, ".tmp-" + name + "-");
@@ -173,6 +176,7 @@ public final class EngineCache {
                 }
                 manifest = manifest(spec, rt, engine, name, fingerprint, modelHash, files, trt, tensorrt, warm, lat,
                         digest, ms(t0));
+                manifest.put("fingerprintInputs", List.of(inputs.split("\n")));
             }
             JSON.writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
             if (Files.exists(dir)) deleteTree(dir);
@@ -186,6 +190,7 @@ public final class EngineCache {
 
     private static String buildKind(EngineRuntime rt, boolean trt) {
         if (rt instanceof TfRuntime) return trt ? "TF-TRT" : "native TensorFlow";
+        if (rt instanceof TrtRuntime) return "TensorRT";
         return "ONNX Runtime " + rt.device(trt);
     }
 
@@ -224,8 +229,36 @@ public final class EngineCache {
         return m;
     }
 
+    /**
+     * Null unless the manifest records the fingerprint's inputs and one of them differs from this machine's (an engine
+     * directory copied from another GPU or TensorRT version, or an edited manifest): such an engine is rebuilt.
+     */
+    static String builtElsewhere(Path dir, String inputs) {
+        JsonNode recorded;
+        try {
+            recorded = JSON.readTree(dir.resolve(MANIFEST).toFile()).path("fingerprintInputs");
+        } catch (IOException e) {
+            return "its manifest is not valid JSON";
+        }
+        if (!recorded.isArray()) return null;
+        List<String> here = List.of(inputs.split("\n"));
+        List<String> there = new ArrayList<>();
+        recorded.forEach(n -> there.add(n.asText()));
+        for (int i = 0; i < Math.max(here.size(), there.size()); i++) {
+            String a = i < there.size() ? there.get(i) : "(nothing)";
+            String b = i < here.size() ? here.get(i) : "(nothing)";
+            if (!a.equals(b)) return "it was built for " + a + ", this machine has " + b;
+        }
+        return null;
+    }
+
     /** What decides an engine: the model bytes, the spec, the options that change the built graph, the runtime. */
     String fingerprint(ModelSpec spec, EngineRuntime rt, String modelHash, boolean trt) {
+        return sha256(fingerprintInputs(spec, rt, modelHash, trt).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The text {@link #fingerprint} hashes, one {@code name=value} per line (recorded in the manifest). */
+    String fingerprintInputs(ModelSpec spec, EngineRuntime rt, String modelHash, boolean trt) {
         StringBuilder sb = new StringBuilder();
         sb.append("format=").append(FORMAT).append('\n')
                 .append("model=").append(modelHash).append('\n')
@@ -234,8 +267,8 @@ public final class EngineCache {
                 .append("threads=").append(spec.threads()).append('\n')
                 .append("options=").append(rt.options(spec, trt)).append('\n')
                 .append(rt.versionLine()).append('\n')
-                .append("platform=").append(platform()).append('\n');
-        return sha256(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .append("platform=").append(platform());
+        return sb.toString();
     }
 
     /** Outputs on a fixed, deterministic input, rounded so that only real differences change the digest. */

@@ -11,12 +11,16 @@ import java.util.Map;
  */
 interface EngineRuntime {
 
-    /** The runtime of a model: a {@code .onnx} file runs on ONNX Runtime, anything else is a SavedModel. */
+    /** The runtime of a model ({@link Engines#select}). */
     static EngineRuntime of(ModelSpec spec, EngineOptions options) {
-        return Engines.isOnnx(spec) ? new OrtRuntime(options) : new TfRuntime(options);
+        return switch (Engines.select(spec, options)) {
+            case TfEngine.RUNTIME -> new TfRuntime(options);
+            case TrtEngine.RUNTIME -> new TrtRuntime(options);
+            default -> new OrtRuntime(options);
+        };
     }
 
-    /** "tensorflow" or "onnxruntime". */
+    /** "tensorflow", "onnxruntime" or "tensorrt". */
     String name();
 
     /** Folder inside the engine directory that holds the engine's model files. */

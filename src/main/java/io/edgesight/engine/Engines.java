@@ -6,19 +6,57 @@ import java.util.Locale;
 public final class Engines {
     private Engines() {}
 
-    /** A model path ending in {@code .onnx} selects ONNX Runtime; anything else is a TensorFlow SavedModel directory. */
+    /** A model path ending in {@code .onnx} is an ONNX model; anything else is a TensorFlow SavedModel directory. */
     public static boolean isOnnx(ModelSpec spec) {
         java.nio.file.Path name = spec.path().getFileName();
         return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
     }
 
-    /** "onnxruntime" or "tensorflow". */
-    public static String runtimeOf(ModelSpec spec) {
-        return isOnnx(spec) ? OrtEngine.RUNTIME : TfEngine.RUNTIME;
+    /**
+     * The runtime a model runs on: {@code edgesight.models.<id>.runtime} when set; with {@code auto}, a SavedModel
+     * runs on TensorFlow and an ONNX model on TensorRT when it can run here (and {@code edgesight.engine.tensorrt} is
+     * not {@code off}), else on ONNX Runtime. Contradictions are user errors.
+     */
+    public static String select(ModelSpec spec, EngineOptions options) {
+        String key = ModelSpec.PREFIX + spec.id() + ".runtime";
+        boolean onnx = isOnnx(spec);
+        switch (spec.runtime()) {
+            case TfEngine.RUNTIME:
+                if (onnx) throw new EngineException(key + "=tensorflow, but " + spec.path() + " is an ONNX model; set " + key + "=onnxruntime or tensorrt");
+                return TfEngine.RUNTIME;
+            case OrtEngine.RUNTIME:
+                if (!onnx) throw new EngineException(key + "=onnxruntime, but " + spec.path() + " is not a .onnx file; set " + key + "=tensorflow for a SavedModel");
+                return OrtEngine.RUNTIME;
+            case TrtEngine.RUNTIME:
+                if (options.tensorrt() == EngineOptions.TensorRtPolicy.off) {
+                    throw new EngineException(key + "=tensorrt contradicts edgesight.engine.tensorrt=off; remove one of them");
+                }
+                TrtRuntime.checkSpec(spec);
+                return TrtEngine.RUNTIME;
+            default:
+                if (!onnx) return TfEngine.RUNTIME;
+                if (options.tensorrt() != EngineOptions.TensorRtPolicy.off && spec.precision() != Precision.INT8
+                        && TrtLibrary.status().available()) {
+                    return TrtEngine.RUNTIME;
+                }
+                return OrtEngine.RUNTIME;
+        }
     }
 
-    /** Loads the model straight from its path with default CPU settings, in the runtime its path selects. */
+    /** "onnxruntime", "tensorflow" or "tensorrt", with the default engine options. */
+    public static String runtimeOf(ModelSpec spec) {
+        return select(spec, EngineOptions.defaults());
+    }
+
+    /**
+     * Loads the model with default settings in the runtime it selects: TensorFlow and ONNX Runtime straight from the
+     * model's path on the CPU; TensorRT through the engine cache in {@code engines/} (a plan must be built first).
+     */
     public static Engine load(ModelSpec spec) {
-        return isOnnx(spec) ? OrtEngine.load(spec) : TfEngine.load(spec);
+        return switch (runtimeOf(spec)) {
+            case TfEngine.RUNTIME -> TfEngine.load(spec);
+            case TrtEngine.RUNTIME -> new EngineCache(EngineOptions.defaults()).prepare(spec).engine();
+            default -> OrtEngine.load(spec);
+        };
     }
 }

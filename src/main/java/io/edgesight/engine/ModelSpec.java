@@ -12,7 +12,8 @@ import io.edgesight.preprocess.ResizeMode;
  */
 public record ModelSpec(String id, Path path, Path labels, int batchSize, ResizeMode resize, ChannelOrder channelOrder,
                         String normalize, double[] mean, double[] std, String output, String outputKind,
-                        int topK, double minScore, int threads, Precision precision) {
+                        int topK, double minScore, int threads, Precision precision,
+                        String runtime) {
 
     public static final String PREFIX = "edgesight.models.";
 
@@ -32,12 +33,24 @@ public record ModelSpec(String id, Path path, Path labels, int batchSize, Resize
                 s.decimals(p + "mean"), s.decimals(p + "std"), s.string(p + "output", null), kind,
                 s.integer(p + "top-k", 3, 1, 1000), s.decimal(p + "min-score", 0.0),
                 s.integer(p + "threads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
-                Precision.parse(s.string(p + "precision", "FP32"), p + "precision"));
+                Precision.parse(s.string(p + "precision", "FP32"), p + "precision"),
+                runtime(s.string(p + "runtime", "auto"), p + "runtime"));
+    }
+
+    /** The runtimes a model can be pinned to; {@code auto} lets {@link Engines#select} choose. */
+    public static final java.util.List<String> RUNTIMES = java.util.List.of("auto", TfEngine.RUNTIME, OrtEngine.RUNTIME, TrtEngine.RUNTIME);
+
+    private static String runtime(String value, String key) {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!RUNTIMES.contains(v)) {
+            throw new io.edgesight.app.UserError(key + ": unknown runtime '" + value + "'; use one of " + String.join(", ", RUNTIMES));
+        }
+        return v;
     }
 
     /** The same model for another batch size. */
     public ModelSpec withBatchSize(int batch) {
         return new ModelSpec(id, path, labels, batch, resize, channelOrder, normalize, mean, std, output, outputKind,
-                topK, minScore, threads, precision);
+                topK, minScore, threads, precision, runtime);
     }
 }

@@ -46,6 +46,8 @@ final class OrtRuntime implements EngineRuntime {
             + " build (com.microsoft.onnxruntime:onnxruntime_gpu) on a machine with CUDA, cuDNN and TensorRT installed;"
             + " see docs/ENGINES.md. Set edgesight.engine.tensorrt=auto to run ONNX Runtime on the CPU instead.";
 
+    private static final String AUTO_HINT = " Set edgesight.engine.tensorrt=auto to run ONNX Runtime on the CPU instead.";
+
     private final EngineOptions options;
     private final EnumSet<OrtProvider> available;
     private final Map<OrtProvider, String> unusable;
@@ -108,6 +110,10 @@ final class OrtRuntime implements EngineRuntime {
     /** The .onnx file and its external-data files next to it ({@code <name>.data}, {@code <name>_data}). */
     @Override
     public String hashModel(ModelSpec spec) {
+        return hashOnnx(spec);
+    }
+
+    static String hashOnnx(ModelSpec spec) {
         Path file = spec.path();
         String base = file.getFileName().toString();
         String stem = base.substring(0, base.length() - ".onnx".length());
@@ -154,8 +160,13 @@ final class OrtRuntime implements EngineRuntime {
                         + " this ONNX Runtime was built for; see docs/ENGINES.md. Set edgesight.engine.tensorrt=auto to run"
                         + " ONNX Runtime on the CPU instead."
                 : missingMessage(available);
-        return TensorRt.decide(policy, tensorRtPresent(), OrtEngine.RUNTIME, missing,
-                " Set edgesight.engine.tensorrt=auto to run ONNX Runtime on the CPU instead.",
+        // the TensorRT runtime (libnvinfer through JavaCPP) was considered first; say why it is not used either
+        TrtLibrary.Status native_ = TrtLibrary.status();
+        if (!native_.available()) {
+            missing = missing.replace(AUTO_HINT, " edgesight's own TensorRT runtime cannot run either: " + native_.problem()
+                    + "." + AUTO_HINT);
+        }
+        return TensorRt.decide(policy, tensorRtPresent(), OrtEngine.RUNTIME, missing, AUTO_HINT,
                 cudaPresent() ? " Running ONNX Runtime on CUDA." : " Running ONNX Runtime on the CPU.");
     }
 

@@ -53,7 +53,7 @@ class SelfCheckTest {
                 "  glibc      " + r.glibc() + " (TensorFlow Java needs >= 2.34, FFmpeg/OpenCV >= 2.35: ok)",
                 "  tensorflow 2.18.0 (natives for linux-x86_64 loaded)",
                 "  gpu        not visible (no /dev/nvidia*, /dev/nvhost-*, /dev/nvgpu; TensorFlow devices: CPU:0)",
-                "  tensorrt   no (TRTEngineOp not registered)",
+                "  tf-trt     no (TRTEngineOp not registered)",
                 "  engine     CPU (TensorFlow 2.18.0 on the CPU)");
     }
 
@@ -76,7 +76,7 @@ class SelfCheckTest {
         assertThat(block).contains("  glibc      2.27 (TensorFlow Java needs >= 2.34, FFmpeg/OpenCV >= 2.35: TOO OLD)");
         assertThat(block).contains("  tensorflow natives did not load: UnsatisfiedLinkError");
         assertThat(block).contains("  gpu        visible (device files /dev/nvhost-ctrl-gpu, /dev/nvhost-gpu; TensorFlow devices unknown)");
-        assertThat(block).contains("  tensorrt   unknown (TensorFlow did not load)");
+        assertThat(block).contains("  tf-trt     unknown (TensorFlow did not load)");
         assertThat(block).contains("  engine     UNAVAILABLE");
         assertThat(block).contains("need glibc >= 2.34 but this system has 2.27");
         assertThat(block).contains("FFmpeg and OpenCV natives (JavaCV 1.5.13) need glibc >= 2.35");
