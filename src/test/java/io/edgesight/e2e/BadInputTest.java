@@ -179,6 +179,31 @@ class BadInputTest {
     }
 
     @Test
+    void tensorRtRequiredNamesTheMissingLibraryToo(@TempDir Path tmp) throws Exception {
+        Path m = ColourClassifier.write(tmp.resolve("m.onnx"));
+        assertOneUserError(edgesight("edgesight.models.sample.path=" + m, "edgesight.engine.tensorrt=required"),
+                "edgesight's own TensorRT runtime cannot run either: libcuda.so.1 (the NVIDIA driver) was not found");
+    }
+
+    @Test
+    void modelPinnedToTensorRtOnAMachineWithoutAGpu(@TempDir Path tmp) throws Exception {
+        Path m = ColourClassifier.write(tmp.resolve("m.onnx"));
+        assertOneUserError(edgesight("edgesight.models.sample.path=" + m, "edgesight.models.sample.runtime=tensorrt"),
+                "model 'sample' is set to run on TensorRT, but TensorRT cannot run here: libcuda.so.1 (the NVIDIA driver)"
+                        + " was not found; this machine has no NVIDIA driver");
+    }
+
+    @Test
+    void tensorRtRefusesInt8WithoutCalibrationAndSavedModels(@TempDir Path tmp) throws Exception {
+        Path m = ColourClassifier.write(tmp.resolve("m.onnx"));
+        assertOneUserError(edgesight("edgesight.models.sample.path=" + m, "edgesight.models.sample.runtime=tensorrt",
+                        "edgesight.models.sample.precision=INT8"),
+                "edgesight.models.sample.precision=INT8 needs a calibration set");
+        assertOneUserError(edgesight("edgesight.models.sample.runtime=tensorrt"),
+                "the TensorRT runtime builds engines from ONNX models");
+    }
+
+    @Test
     void missingVideo() throws Exception {
         assertOneClearError(edgesight("edgesight.cameras.sample.url=/nonexistent/video.mp4"),
                 "camera 'sample': video file /nonexistent/video.mp4 does not exist");
