@@ -54,6 +54,13 @@ check() {
     ls -l "$M"
 }
 
+# the sample video through the ONNX colour classifier, on TensorRT chosen automatically (auto), to MQTT
+smoke() {
+    es --max-frames 600 --set edgesight.models.sample.path="$M/shapes-colour.onnx" \
+        --set edgesight.engine.dir="$ENGINES" 2>&1 | tee "$OUTDIR/smoke.log" \
+        | grep -E "tensorrt|TensorRT|engine 'sample'|stopped|WARN|ERROR|Exception|edgesight:" | cut -c1-400 | tail -40
+}
+
 # The seed's benchmark on TensorRT: ResNet-50 (the project's generator, seed 42, the CPU benchmarks' weights),
 # engines built for batch 1, 2, 4 and 8 in FP32 and FP16, 50 warm-up and 1000 timed runs each.
 bench() {
@@ -101,9 +108,6 @@ pipeline() {
         --set edgesight.models.sample.box-coordinates=normalized --set edgesight.models.sample.min-score=0.6 \
         --set edgesight.models.sample.precision=FP16 --set edgesight.engine.dir="$ENGINES" \
         --json "$OUTDIR/pipeline-detector.json" 2>&1 | grep -v 'timed\|warm-up' | tail -30
-    # the sample video through the ONNX colour classifier, on TensorRT chosen automatically
-    es --max-frames 600 --set edgesight.models.sample.path="$M/shapes-colour.onnx" \
-        --set edgesight.engine.dir="$ENGINES" 2>&1 | grep -E "self-check|tensorrt|engine 'sample'|stopped|WARN|ERROR" | tail -30
 }
 
 errors() {
