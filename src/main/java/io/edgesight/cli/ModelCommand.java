@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code model}: make SavedModels for edgesight. Each way of making one is a subcommand. */
 @Command(name = "model", mixinStandardHelpOptions = true, description = "Generate or import models.",
-        subcommands = {ModelCommand.ResNet50.class, ModelCommand.Import.class})
+        subcommands = {ModelCommand.ResNet50.class, ModelCommand.Import.class, ModelInspect.class})
 public final class ModelCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 

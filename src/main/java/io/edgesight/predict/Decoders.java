@@ -125,6 +125,11 @@ public class Decoders implements CamelContextAware {
         };
     }
 
+    /** The detection layout a decoder reads, or null for other decoders. */
+    public static DetectionLayout layoutOf(Decoder d) {
+        return d instanceof DetectionItems di ? di.layout() : null;
+    }
+
     /** The prepared decoder of a model. */
     public Decoder decoder(String model) {
         Decoder d = decoders.get(model);
