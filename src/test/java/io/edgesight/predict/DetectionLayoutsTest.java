@@ -349,6 +349,42 @@ class DetectionLayoutsTest {
     }
 
     @Test
+    void tensorFlowEnginesReturnEveryOutputWithIntegerTypesConverted() throws Exception {
+        float[] boxes = {220, 270, 420, 370, 10, 150, 30, 170, 0, 0, 640, 640};
+        float[] scores = {0.9f, 0.6f, 0.99f};
+        long[] classes = {0, 2, -1}; // the third row is padding
+        Path dir = io.edgesight.testing.TestModels.efficientNms(tmp.resolve("nms"), 640, 640, boxes, scores, classes, 3);
+        Map<String, String> k = new HashMap<>(keys("path", dir.toString(), "decoder", "detection", "labels", COCO.toString(),
+                "resize", "letterbox", "batch-size", "2"));
+        Settings s = new Settings(k::get);
+        ModelSpec spec = ModelSpec.from("m", s);
+        try (io.edgesight.engine.TfEngine e = io.edgesight.engine.TfEngine.load(spec)) {
+            e.warmUp();
+            assertThat(e.outputs()).extracting(Object::toString).containsExactly("det_boxes float32 [2, 3, 4]",
+                    "det_classes int64 [2, 3]", "det_scores float32 [2, 3]", "num_dets int32 [2, 1]");
+            Decoder d = Decoders.create(s, spec, e.outputName(), e.outputs(), e.width(), e.height());
+            assertThat(Decoders.layoutOf(d).format()).isEqualTo(DetectionDecoder.Format.NUM_BOXES_SCORES_CLASSES);
+            try (BatchMemory b = e.allocateBatch(2); Mat src = new Mat(720, 1280, opencv_core.CV_8UC3)) {
+                Outputs out = e.runAll(b, 2);
+                assertThat(out.get("det_classes").values()).containsExactly(0, 2, -1, 0, 2, -1);
+                assertThat(out.get("num_dets").values()).containsExactly(3, 3);
+                for (int i = 0; i < 2; i++) {
+                    Resizer.Resized r = Resizer.resize(src, 640, 640, ResizeMode.LETTERBOX);
+                    try (PreparedFrame f = new PreparedFrame("cam", i, 0, 0, r.image(), r.transform(), 0)) {
+                        List<? extends PredictionItem> items = d.decode(new InferredFrame("m", f, out.get(e.outputName()).row(i),
+                                2, 2, 0, 0, 0, 0, out, i)).predictions();
+                        assertThat(items).hasSize(2);
+                        DetectionItems.Item car = (DetectionItems.Item) items.get(1);
+                        assertThat(car.label()).isEqualTo("car");
+                        assertThat(new double[] {car.box().x1(), car.box().y1(), car.box().x2(), car.box().y2()})
+                                .containsExactly(20, 20, 60, 60);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void odApiFromTf2onnxIsFoundByItsTensorNames() throws Exception {
         int k = 100;
         float[] boxes = new float[k * 4], scores = new float[k], classes = new float[k];
