@@ -65,14 +65,12 @@ final class ModelInspect implements Callable<Integer> {
             if (eq <= 0) throw new UserError("--set takes KEY=VALUE, got '" + kv + "'");
             keys.put(p + kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
         }
-        var lookup = ModelDescriptor.overlay(keys::get);
-        // uint8 models take raw pixels: inspecting should not fail on the normalisation default
-        Settings probe = new Settings(lookup);
-        ModelSpec spec = ModelSpec.from(ID, probe);
+        ModelSpec spec = ModelSpec.from(ID, new Settings(ModelDescriptor.overlay(keys::get)));
         Engine engine;
         try {
             engine = load(spec);
         } catch (EngineException e) {
+            // uint8 models take raw pixels: inspecting should not stop at the normalisation default
             if (!e.getMessage().contains("takes uint8 pixels") || keys.containsKey(p + "normalize")) throw e;
             keys.put(p + "normalize", "raw");
             engine = load(ModelSpec.from(ID, new Settings(ModelDescriptor.overlay(keys::get))));

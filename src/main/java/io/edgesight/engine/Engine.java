@@ -51,12 +51,12 @@ public interface Engine extends AutoCloseable {
 
     /**
      * Every output the signature names, sorted by name, with its element type and full shape (batch dimension
-     * first where there is one): as the last run (warm-up) returned it, else as declared, -1 for unknown sizes.
+     * first where there is one): as the first run (the warm-up) returned it, else as declared, -1 for unknown sizes.
      * Detection decoders pick their layout from these.
      */
     java.util.List<Outputs.Info> outputs();
 
-    /** The primary output's shape for one frame (no batch dimension), as the last run returned it. */
+    /** The primary output's shape for one frame (no batch dimension), as {@link #outputs()} gives it. */
     default long[] outputRowShape() {
         for (Outputs.Info i : outputs()) if (i.name().equals(outputName())) return i.rowShape();
         return new long[0];

@@ -427,10 +427,10 @@ public final class OrtEngine implements Engine {
         }
     }
 
-    /** The outputs as the last run returned them (warm-up first). */
+    /** The outputs as the first run (the warm-up) returned them. */
     private volatile List<Outputs.Info> returned;
 
-    /** Every tensor output, sorted by name: as the last run returned it (after warm-up), else as declared. */
+    /** Every tensor output, sorted by name: as the first run (the warm-up) returned it, else as declared. */
     @Override
     public List<Outputs.Info> outputs() {
         List<Outputs.Info> r = returned;

@@ -44,7 +44,7 @@ public final class TfEngine implements Engine {
     private final int height, width, channels;
     private final TensorWriter writer;
     private final Normalization normalization;
-    /** The outputs as the last run returned them (warm-up first). */
+    /** The outputs as the first run (the warm-up) returned them. */
     private volatile java.util.List<Outputs.Info> returned;
 
     private TfEngine(ModelSpec spec, SavedModelBundle bundle, SessionFunction function, String inputKey,
@@ -188,7 +188,7 @@ public final class TfEngine implements Engine {
     @Override public String inputName() { return inputKey; }
     @Override public String outputName() { return outputKey; }
 
-    /** Every numeric output, sorted by name: as the last run returned it (after warm-up), else as declared. */
+    /** Every numeric output, sorted by name: as the first run (the warm-up) returned it, else as declared. */
     @Override
     public java.util.List<Outputs.Info> outputs() {
         java.util.List<Outputs.Info> r = returned;
