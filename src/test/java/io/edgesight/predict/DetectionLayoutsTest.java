@@ -250,6 +250,24 @@ class DetectionLayoutsTest {
         }
     }
 
+    @Test
+    void aFixedBatchOfFourWithTwoFramesGivesEachFrameItsOwnRows() throws Exception {
+        // frame i's only detection has class i: rows of the padding frames 2 and 3 are never read
+        float[] v = new float[4 * 2 * 6];
+        for (int i = 0; i < 4; i++) System.arraycopy(new float[] {220, 270, 420, 370, 0.9f - 0.1f * i, i}, 0, v, i * 12, 6);
+        Path f = new DetectorGraphs("images", false, 4, 640, 640)
+                .output("output0", OnnxWriter.FLOAT, new Object[] {4, 2, 6}, new long[] {4, 2, 6}, v, true)
+                .write(tmp.resolve("fixed4.onnx"));
+        try (Model m = new Model(f, keys("batch-size", "4"))) {
+            List<List<Found>> out = m.run(2);
+            assertThat(out).hasSize(2);
+            assertFound(out.get(0).get(0), "person", 0.9, 440, 260, 840, 460);
+            assertFound(out.get(1).get(0), "bicycle", 0.8, 440, 260, 840, 460);
+            assertThat(out.get(0)).hasSize(1);
+            assertThat(out.get(1)).hasSize(1);
+        }
+    }
+
     /** [M, 7] over a batch of two: frame 0 has a person, frame 1 a dog and a car. */
     Path batchRows(String output, boolean classFirst) throws Exception {
         float[][] r = {
