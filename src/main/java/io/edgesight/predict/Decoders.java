@@ -110,7 +110,8 @@ public class Decoders implements CamelContextAware {
                 labels.checkCovers((int) elements, key);
                 yield new ClassificationDecoder(labels, spec.topK(), spec.minScore(), spec.outputKind());
             }
-            case RawDecoder.NAME -> new RawDecoder(outputName, rowShape, "float32");
+            case RawDecoder.NAME -> new RawDecoder(outputName, rowShape, outputs.stream()
+                    .filter(o -> o.name().equals(outputName)).findFirst().map(Outputs.Info::dtype).orElse("float32"));
             case DetectionItems.NAME -> {
                 String key = ModelSpec.PREFIX + spec.id() + ".labels";
                 Labels labels = Labels.load(spec.labels(), key);
