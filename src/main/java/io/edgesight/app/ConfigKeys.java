@@ -56,7 +56,8 @@ public final class ConfigKeys {
         add(choice(m + "decoder", "decoder", "classification", "detection", "raw"));
         // detection models (io.edgesight.predict.DetectionDecoder.Config); task is the import command's word for decoder
         add(choice(m + "task", "task", "classification", "detection", "raw"));
-        add(choice(m + "box-format", "box format", "xyxy-score-class", "od-api"));
+        add(choice(m + "box-format", "box format", "auto", "xyxy-score-class", "yolov5", "yolov8", "yolov7-end2end",
+                "yolo-nas-flat", "num-boxes-scores-classes", "od-api"));
         add(choice(m + "box-coordinates", "box coordinates", "pixels", "normalized"));
         add(text(m + "classes"));
         add(decimal(m + "iou-threshold", 0, 1));

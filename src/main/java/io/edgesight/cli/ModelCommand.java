@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code model}: make SavedModels for edgesight. Each way of making one is a subcommand. */
 @Command(name = "model", mixinStandardHelpOptions = true, description = "Generate or import models.",
-        subcommands = {ModelCommand.ResNet50.class, ModelCommand.Import.class})
+        subcommands = {ModelCommand.ResNet50.class, ModelCommand.Import.class, ModelInspect.class})
 public final class ModelCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -72,7 +72,7 @@ public final class ModelCommand implements Callable<Integer> {
         String resize;
         @Option(names = "--labels", paramLabel = "FILE", description = "Labels, one per line in class-id order; copied next to the model")
         Path labels;
-        @Option(names = "--box-format", description = "detection: xyxy-score-class ([N,K,6] x1,y1,x2,y2,score,class) | od-api (detection_boxes/scores/classes)")
+        @Option(names = "--box-format", description = "detection: xyxy-score-class ([N,K,6] x1,y1,x2,y2,score,class) | od-api (detection_boxes/scores/classes) | yolov5 | yolov8 | ... (docs/MODELS.md)")
         String boxFormat;
         @Option(names = "--box-coordinates", description = "detection: pixels | normalized, of the model input")
         String boxCoordinates;

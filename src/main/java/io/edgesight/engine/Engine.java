@@ -7,7 +7,12 @@ import io.edgesight.preprocess.TensorWriter;
 /**
  * A model loaded in one runtime for one batch size: what the pipeline needs from TensorFlow Java ({@link TfEngine})
  * and ONNX Runtime ({@link OrtEngine}) alike. The image input is known (size, layout, element type), batches live in
- * native memory that the {@link #writer()} fills in place, and {@link #run} returns one output row per real frame.
+ * native memory that the {@link #writer()} fills in place, and {@link #runAll} returns every output the model's
+ * signature names ({@link Outputs}); {@link #run} is the primary output's rows, one per real frame.
+ *
+ * <p>An engine implements {@link #outputs()} (every output, sorted by name), {@link #outputName()} (the primary
+ * one: {@code edgesight.models.<id>.output}, else the first of {@link #outputs()}) and {@link #runAll}; the
+ * primary output's row shape and rows follow from those.
  */
 public interface Engine extends AutoCloseable {
 
@@ -38,19 +43,39 @@ public interface Engine extends AutoCloseable {
 
     String inputName();
 
+    /**
+     * The primary output: what classification and raw decoding read ({@code edgesight.models.<id>.output}, else
+     * the first of {@link #outputs()}).
+     */
     String outputName();
 
-    /** The decoded output's shape for one frame (no batch dimension), as the last run returned it. */
-    long[] outputRowShape();
+    /**
+     * Every output the signature names, sorted by name, with its element type and full shape (batch dimension
+     * first where there is one): as the first run (the warm-up) returned it, else as declared, -1 for unknown sizes.
+     * Detection decoders pick their layout from these.
+     */
+    java.util.List<Outputs.Info> outputs();
+
+    /** The primary output's shape for one frame (no batch dimension), as {@link #outputs()} gives it. */
+    default long[] outputRowShape() {
+        for (Outputs.Info i : outputs()) if (i.name().equals(outputName())) return i.rowShape();
+        return new long[0];
+    }
 
     /** Native memory for {@code rows} rows of the input; the caller closes it. */
     BatchMemory allocateBatch(int rows);
 
     /**
-     * Runs {@code rows} filled rows of {@code batch} (capacity {@link #batchSize()}). Returns one output row per
-     * filled row; padding rows never produce output.
+     * Runs {@code rows} filled rows of {@code batch} (capacity {@link #batchSize()}) and returns every output in
+     * {@link #outputs()} order, as float32 values with the shapes this run produced. A fixed-batch model's outputs
+     * include its padding rows; callers read rows {@code 0 .. rows-1} only.
      */
-    float[][] run(BatchMemory batch, int rows);
+    Outputs runAll(BatchMemory batch, int rows);
+
+    /** The primary output of {@link #runAll}: one row per filled row; padding rows never produce output. */
+    default float[][] run(BatchMemory batch, int rows) {
+        return runAll(batch, rows).rows(outputName(), rows);
+    }
 
     /** Runs one all-zero batch of the exact engine shape, so the first camera frame does not pay for setup. */
     long warmUp();

@@ -220,7 +220,8 @@ public final class EngineCache {
         m.put("tensorrt", tensorrt);
         m.put("buildTime", Instant.now().toString());
         m.put("buildMillis", buildMillis);
-        m.put("signature", Map.of("input", e.inputName(), "output", e.outputName(), "fixedBatch", e.fixedBatch()));
+        m.put("signature", Map.of("input", e.inputName(), "output", e.outputName(), "fixedBatch", e.fixedBatch(),
+                "outputs", e.outputs().stream().map(Outputs.Info::toString).toList()));
         m.put("outputDigest", digest);
         long[] sorted = latency.clone();
         java.util.Arrays.sort(sorted);

@@ -22,7 +22,7 @@ final class EngineRunGuard implements AutoCloseable {
     private final String model;
     private final long timeoutMillis;
     private ExecutorService worker;
-    private Future<float[][]> timedOut;
+    private Future<Outputs> timedOut;
 
     EngineRunGuard(String model, long timeoutMillis) {
         this.model = model;
@@ -30,10 +30,10 @@ final class EngineRunGuard implements AutoCloseable {
     }
 
     /** Runs the batch and closes it (now, or when a timed-out run returns). One caller at a time. */
-    synchronized float[][] run(Engine engine, Batch batch) {
+    synchronized Outputs run(Engine engine, Batch batch) {
         if (timeoutMillis <= 0) {
             try {
-                return engine.run(batch.memory(), batch.size());
+                return engine.runAll(batch.memory(), batch.size());
             } finally {
                 batch.close();
             }
@@ -53,9 +53,9 @@ final class EngineRunGuard implements AutoCloseable {
                 return t;
             });
         }
-        Future<float[][]> f = worker.submit(() -> {
+        Future<Outputs> f = worker.submit(() -> {
             try {
-                return engine.run(batch.memory(), batch.size());
+                return engine.runAll(batch.memory(), batch.size());
             } finally {
                 batch.close();
             }

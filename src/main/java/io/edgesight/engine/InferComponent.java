@@ -22,7 +22,8 @@ import org.apache.camel.support.DefaultProducer;
 
 /**
  * {@code infer:<model>}: runs one batch per exchange on the model's engine. The body becomes a list of
- * {@link InferredFrame}, one per real frame (padding rows never produce output). The batch memory is
+ * {@link InferredFrame}, one per real frame (padding rows never produce output), each carrying every output of the
+ * run. The batch memory is
  * always closed here, whatever happens. The runtime (TensorFlow or ONNX Runtime) is the model's; routes do not
  * name it. A batch the engine fails on, or does not finish within {@code timeoutMs}, is skipped: its frames count
  * as failed, the body becomes an empty list and the next batch runs ({@link BatchFailures}, {@link EngineRunGuard}).
@@ -77,9 +78,9 @@ public class InferComponent extends DefaultComponent {
                         throw e;
                     }
                     long start = System.nanoTime();
-                    float[][] rows;
+                    Outputs outputs;
                     try {
-                        rows = guard.run(engine, batch); // closes the batch
+                        outputs = guard.run(engine, batch); // closes the batch
                     } catch (RuntimeException e) {
                         failures.failed(batch, e, PipelineTracker.lookup(getCamelContext()));
                         exchange.getMessage().setBody(List.of());
@@ -87,12 +88,13 @@ public class InferComponent extends DefaultComponent {
                     }
                     long end = System.nanoTime();
                     long now = System.currentTimeMillis();
+                    float[][] rows = outputs.rows(engine.outputName(), batch.size());
                     List<InferredFrame> out = new ArrayList<>(rows.length);
                     for (int i = 0; i < rows.length; i++) {
                         var f = batch.frames().get(i);
                         long completed = batch.completedNanos() == 0 ? start : batch.completedNanos();
                         out.add(new InferredFrame(model, f, rows[i], batch.capacity(), batch.size(),
-                                completed - f.readyNanos(), start - completed, end - start, now));
+                                completed - f.readyNanos(), start - completed, end - start, now, outputs, i));
                     }
                     exchange.getMessage().setBody(out);
                 }

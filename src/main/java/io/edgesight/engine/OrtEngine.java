@@ -47,6 +47,9 @@ public final class OrtEngine implements Engine {
     private final List<String> providers;
     private final String inputName;
     private final String outputName;
+    /** Every tensor output, sorted by name, as declared. */
+    private final List<Outputs.Info> declared;
+    private final Set<String> fetch;
     private final boolean floatInput;
     private final boolean fixedBatch;
     private final TensorLayout layout;
@@ -55,7 +58,7 @@ public final class OrtEngine implements Engine {
     private final TensorWriter writer;
 
     private OrtEngine(ModelSpec spec, OrtSession session, Path modelFile, List<String> providers, String inputName,
-                      String outputName, boolean floatInput, boolean fixedBatch, TensorLayout layout, int height,
+                      String outputName, List<Outputs.Info> declared, boolean floatInput, boolean fixedBatch, TensorLayout layout, int height,
                       int width, int channels) {
         this.spec = spec;
         this.session = session;
@@ -63,6 +66,8 @@ public final class OrtEngine implements Engine {
         this.providers = providers;
         this.inputName = inputName;
         this.outputName = outputName;
+        this.declared = declared;
+        this.fetch = new java.util.LinkedHashSet<>(declared.stream().map(Outputs.Info::name).toList());
         this.floatInput = floatInput;
         this.fixedBatch = fixedBatch;
         this.layout = layout;
@@ -209,23 +214,44 @@ public final class OrtEngine implements Engine {
                     + ModelSpec.PREFIX + id + ".batch-size is " + spec.batchSize() + "; set it to " + batchDim
                     + " or export the model with a dynamic batch dimension");
         }
+        List<Outputs.Info> declared = new ArrayList<>();
+        TreeSet<String> skipped = new TreeSet<>();
+        for (String name : new TreeSet<>(outputs.keySet())) {
+            NodeInfo o = outputs.get(name);
+            String otype = o.getInfo() instanceof TensorInfo oi ? dtype(oi.type) : null;
+            if (otype == null) {
+                skipped.add(name + " (" + describe(o) + ")");
+                continue;
+            }
+            declared.add(new Outputs.Info(name, otype, ((TensorInfo) o.getInfo()).getShape()));
+        }
+        if (!skipped.isEmpty()) LOG.info("model '{}': outputs {} are not numeric tensors and are not read", id, skipped);
         String out = spec.output();
         if (out == null) {
-            out = new TreeSet<>(outputs.keySet()).first();
-            if (outputs.size() > 1) {
-                LOG.warn("model '{}' has outputs {}; decoding '{}' (set {}output to choose)", id, outputs.keySet(), out,
-                        ModelSpec.PREFIX + id + ".");
+            if (declared.isEmpty()) {
+                throw new EngineException("model '" + id + "' has no numeric tensor output (its outputs are " + outputs.keySet() + ")");
             }
+            out = declared.get(0).name();
         } else if (!outputs.containsKey(out)) {
             throw new EngineException("model '" + id + "' has no output '" + out + "'; its outputs are " + outputs.keySet());
+        } else if (!(outputs.get(out).getInfo() instanceof TensorInfo oi) || dtype(oi.type) == null) {
+            throw new EngineException("model '" + id + "' output '" + out + "' is " + describe(outputs.get(out))
+                    + "; edgesight reads float, double, int32, int64 and uint8 tensors");
         }
-        NodeInfo o = outputs.get(out);
-        if (!(o.getInfo() instanceof TensorInfo oi) || oi.type != OnnxJavaType.FLOAT) {
-            throw new EngineException("model '" + id + "' output '" + out + "' is " + describe(o)
-                    + "; the classification decoder needs float32");
-        }
-        return new OrtEngine(spec, session, file, providers, in.getName(), out, ti.type == OnnxJavaType.FLOAT,
+        return new OrtEngine(spec, session, file, providers, in.getName(), out, List.copyOf(declared), ti.type == OnnxJavaType.FLOAT,
                 batchDim > 0, layout, (int) h, (int) w, 3);
+    }
+
+    /** The element type edgesight reads an output of as, or null for outputs it does not read. */
+    static String dtype(OnnxJavaType t) {
+        return switch (t) {
+            case FLOAT -> "float32";
+            case DOUBLE -> "float64";
+            case INT32 -> "int32";
+            case INT64 -> "int64";
+            case UINT8 -> "uint8";
+            default -> null;
+        };
     }
 
     private static String describe(NodeInfo n) {
@@ -308,7 +334,7 @@ public final class OrtEngine implements Engine {
     }
 
     @Override
-    public float[][] run(BatchMemory batch, int rows) {
+    public Outputs runAll(BatchMemory batch, int rows) {
         if (!(batch instanceof OrtBatch ob) || ob.outer() != this) {
             throw new IllegalArgumentException("model '" + spec.id() + "': an ONNX Runtime engine runs batches it allocated, got " + batch);
         }
@@ -321,28 +347,61 @@ public final class OrtEngine implements Engine {
         OnnxTensor input = null;
         try {
             input = ob.tensor(feed);
-            try (OrtSession.Result result = session.run(Map.of(inputName, input), Set.of(outputName))) {
-                OnnxValue value = result.get(outputName).orElseThrow(
-                        () -> new EngineException("model '" + spec.id() + "' returned no '" + outputName + "'"));
-                OnnxTensor out = (OnnxTensor) value;
-                long[] shape = out.getInfo().getShape();
-                lastRowShape = shape.length == 0 ? new long[0] : java.util.Arrays.copyOfRange(shape, 1, shape.length);
-                FloatBuffer all = out.getFloatBuffer();
-                long outRows = shape.length == 0 ? 1 : shape[0];
-                int perRow = (int) (all.remaining() / Math.max(1, outRows));
-                float[][] perFrame = new float[rows][];
-                for (int r = 0; r < rows; r++) {
-                    perFrame[r] = new float[perRow];
-                    all.position(r * perRow);
-                    all.get(perFrame[r]);
+            try (OrtSession.Result result = session.run(Map.of(inputName, input), fetch)) {
+                List<Outputs.Tensor> tensors = new ArrayList<>(declared.size());
+                for (Outputs.Info d : declared) {
+                    OnnxValue value = result.get(d.name()).orElseThrow(
+                            () -> new EngineException("model '" + spec.id() + "' returned no '" + d.name() + "'"));
+                    OnnxTensor out = (OnnxTensor) value;
+                    tensors.add(new Outputs.Tensor(new Outputs.Info(d.name(), d.dtype(), out.getInfo().getShape()), floats(out)));
                 }
-                return perFrame;
+                Outputs all = new Outputs(tensors);
+                if (returned == null) returned = all.infos();
+                return all;
             }
         } catch (OrtException e) {
             throw new EngineException("model '" + spec.id() + "': ONNX Runtime failed to run a batch of " + feed + ": "
                     + e.getMessage(), e);
         } finally {
             if (input != null && feed != ob.rows()) input.close();
+        }
+    }
+
+    /** Every value of an output as float32 (one bulk read per tensor). */
+    private static float[] floats(OnnxTensor t) {
+        switch (t.getInfo().type) {
+            case FLOAT: {
+                FloatBuffer b = t.getFloatBuffer();
+                float[] out = new float[b.remaining()];
+                b.get(out);
+                return out;
+            }
+            case DOUBLE: {
+                java.nio.DoubleBuffer b = t.getDoubleBuffer();
+                float[] out = new float[b.remaining()];
+                for (int i = 0; i < out.length; i++) out[i] = (float) b.get(i);
+                return out;
+            }
+            case INT32: {
+                java.nio.IntBuffer b = t.getIntBuffer();
+                float[] out = new float[b.remaining()];
+                for (int i = 0; i < out.length; i++) out[i] = b.get(i);
+                return out;
+            }
+            case INT64: {
+                java.nio.LongBuffer b = t.getLongBuffer();
+                float[] out = new float[b.remaining()];
+                for (int i = 0; i < out.length; i++) out[i] = b.get(i);
+                return out;
+            }
+            case UINT8: {
+                ByteBuffer b = t.getByteBuffer();
+                float[] out = new float[b.remaining()];
+                for (int i = 0; i < out.length; i++) out[i] = b.get(i) & 0xff;
+                return out;
+            }
+            default:
+                throw new EngineException("output '" + t.getInfo() + "' of type " + t.getInfo().type + " cannot be read");
         }
     }
 
@@ -368,19 +427,14 @@ public final class OrtEngine implements Engine {
         }
     }
 
-    private volatile long[] lastRowShape;
+    /** The outputs as the first run (the warm-up) returned them. */
+    private volatile List<Outputs.Info> returned;
 
+    /** Every tensor output, sorted by name: as the first run (the warm-up) returned it, else as declared. */
     @Override
-    public long[] outputRowShape() {
-        long[] s = lastRowShape;
-        if (s != null) return s.clone();
-        try {
-            var info = session.getOutputInfo().get(outputName).getInfo();
-            long[] dims = info instanceof ai.onnxruntime.TensorInfo ti ? ti.getShape() : new long[0];
-            return dims.length == 0 ? new long[0] : java.util.Arrays.copyOfRange(dims, 1, dims.length);
-        } catch (ai.onnxruntime.OrtException e) {
-            return new long[0];
-        }
+    public List<Outputs.Info> outputs() {
+        List<Outputs.Info> r = returned;
+        return r != null ? r : declared;
     }
 
     @Override

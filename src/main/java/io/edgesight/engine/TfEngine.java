@@ -37,21 +37,24 @@ public final class TfEngine implements Engine {
     private final SessionFunction function;
     private final String inputKey;
     private final String outputKey;
+    /** Every numeric output of the signature, sorted by name, as declared. */
+    private final java.util.List<Outputs.Info> declared;
     private final boolean floatInput;
     private final boolean fixedBatch;
     private final int height, width, channels;
     private final TensorWriter writer;
     private final Normalization normalization;
-    /** The output's shape for one frame (batch dimension removed), known after the first run (warm-up). */
-    private volatile long[] outputRowShape;
+    /** The outputs as the first run (the warm-up) returned them. */
+    private volatile java.util.List<Outputs.Info> returned;
 
     private TfEngine(ModelSpec spec, SavedModelBundle bundle, SessionFunction function, String inputKey,
-                     String outputKey, boolean floatInput, boolean fixedBatch, int height, int width, int channels) {
+                     String outputKey, java.util.List<Outputs.Info> declared, boolean floatInput, boolean fixedBatch, int height, int width, int channels) {
         this.spec = spec;
         this.bundle = bundle;
         this.function = function;
         this.inputKey = inputKey;
         this.outputKey = outputKey;
+        this.declared = declared;
         this.floatInput = floatInput;
         this.fixedBatch = fixedBatch;
         this.height = height;
@@ -143,21 +146,32 @@ public final class TfEngine implements Engine {
                     + " or export the model with a dynamic batch dimension");
         }
         Map<String, Signature.TensorDescription> outputs = sig.getOutputs();
+        java.util.List<Outputs.Info> declared = new java.util.ArrayList<>();
+        TreeSet<String> skipped = new TreeSet<>();
+        for (String name : new TreeSet<>(outputs.keySet())) {
+            Signature.TensorDescription d = outputs.get(name);
+            String type = dtype(d.dataType);
+            if (type == null) {
+                skipped.add(name + " (" + d.dataType + ")");
+                continue;
+            }
+            long[] dims = d.shape.isUnknown() ? new long[0] : d.shape.asArray();
+            declared.add(new Outputs.Info(name, type, dims == null ? new long[0] : dims));
+        }
+        if (!skipped.isEmpty()) LOG.info("model '{}': outputs {} are not numeric tensors and are not read", id, skipped);
         String out = spec.output();
         if (out == null) {
-            out = new TreeSet<>(outputs.keySet()).first();
-            if (outputs.size() > 1) {
-                LOG.warn("model '{}' has outputs {}; decoding '{}' (set {}output to choose)", id, outputs.keySet(), out,
-                        ModelSpec.PREFIX + id + ".");
+            if (declared.isEmpty()) {
+                throw new EngineException("model '" + id + "' has no numeric output (its outputs are " + outputs.keySet() + ")");
             }
+            out = declared.get(0).name();
         } else if (!outputs.containsKey(out)) {
             throw new EngineException("model '" + id + "' has no output '" + out + "'; its outputs are " + outputs.keySet());
-        }
-        if (outputs.get(out).dataType != DataType.DT_FLOAT) {
+        } else if (dtype(outputs.get(out).dataType) == null) {
             throw new EngineException("model '" + id + "' output '" + out + "' is " + outputs.get(out).dataType
-                    + "; the classification decoder needs float32");
+                    + "; edgesight reads float, double, int32, int64 and uint8 outputs");
         }
-        return new TfEngine(spec, bundle, fn, in.getKey(), out, dt == DataType.DT_FLOAT, batchDim > 0,
+        return new TfEngine(spec, bundle, fn, in.getKey(), out, java.util.List.copyOf(declared), dt == DataType.DT_FLOAT, batchDim > 0,
                 (int) shape.size(1), (int) shape.size(2), (int) shape.size(3));
     }
 
@@ -174,15 +188,23 @@ public final class TfEngine implements Engine {
     @Override public String inputName() { return inputKey; }
     @Override public String outputName() { return outputKey; }
 
-    /**
-     * The decoded output's shape for one frame (without the batch dimension): as the engine really returned it
-     * after the first run (warm-up), else as the signature declares it (-1 for unknown dimensions).
-     */
-    public long[] outputRowShape() {
-        long[] s = outputRowShape;
-        if (s != null) return s.clone();
-        long[] dims = function.signature().getOutputs().get(outputKey).shape.asArray();
-        return dims == null || dims.length == 0 ? new long[0] : java.util.Arrays.copyOfRange(dims, 1, dims.length);
+    /** Every numeric output, sorted by name: as the first run (the warm-up) returned it, else as declared. */
+    @Override
+    public java.util.List<Outputs.Info> outputs() {
+        java.util.List<Outputs.Info> r = returned;
+        return r != null ? r : declared;
+    }
+
+    /** The element type edgesight reads an output of as, or null for outputs it does not read. */
+    static String dtype(DataType t) {
+        return switch (t) {
+            case DT_FLOAT -> "float32";
+            case DT_DOUBLE -> "float64";
+            case DT_INT32 -> "int32";
+            case DT_INT64 -> "int64";
+            case DT_UINT8 -> "uint8";
+            default -> null;
+        };
     }
 
     /** Batch memory backed by a TensorFlow tensor (TF Java owns the buffer; closing the batch closes the tensor). */
@@ -216,19 +238,23 @@ public final class TfEngine implements Engine {
     }
 
     @Override
-    public float[][] run(BatchMemory batch, int rows) {
+    public Outputs runAll(BatchMemory batch, int rows) {
         if (!(batch instanceof TfBatch tb)) {
             throw new IllegalArgumentException("model '" + spec.id() + "': a TensorFlow engine runs batches it allocated, got " + batch);
         }
-        return run(tb.tensor(), rows);
+        return runAll(tb.tensor(), rows);
+    }
+
+    /** The primary output of {@link #runAll(Tensor, int)}: one row per filled row. */
+    public float[][] run(Tensor batch, int rows) {
+        return runAll(batch, rows).rows(outputKey, rows);
     }
 
     /**
      * Runs {@code rows} filled rows of {@code batch} (capacity {@link #batchSize()}). A fixed-batch model gets
-     * the padding rows zeroed; a dynamic one gets a tensor of exactly {@code rows}. Returns one output row per
-     * filled row; padding rows are dropped.
+     * the padding rows zeroed; a dynamic one gets a tensor of exactly {@code rows}. Returns every output.
      */
-    public float[][] run(Tensor batch, int rows) {
+    public Outputs runAll(Tensor batch, int rows) {
         long rowBytes = writer.rowBytes();
         long base = TensorMemory.address(batch);
         Tensor input = batch;
@@ -242,26 +268,50 @@ public final class TfEngine implements Engine {
                 }
             }
             try (Result result = function.call(Map.of(inputKey, input))) {
-                Tensor out = result.get(outputKey).orElseThrow(
-                        () -> new EngineException("model '" + spec.id() + "' returned no '" + outputKey + "'"));
-                long total = out.shape().size();
-                long outRows = out.shape().numDimensions() == 0 ? 1 : out.shape().size(0);
-                int perRow = (int) (total / Math.max(1, outRows));
-                if (outputRowShape == null) {
-                    long[] dims = out.shape().asArray();
-                    outputRowShape = dims.length == 0 ? new long[0] : java.util.Arrays.copyOfRange(dims, 1, dims.length);
+                java.util.List<Outputs.Tensor> tensors = new java.util.ArrayList<>(declared.size());
+                for (Outputs.Info d : declared) {
+                    Tensor out = result.get(d.name()).orElseThrow(
+                            () -> new EngineException("model '" + spec.id() + "' returned no '" + d.name() + "'"));
+                    tensors.add(new Outputs.Tensor(new Outputs.Info(d.name(), d.dtype(), out.shape().asArray()), floats(out)));
                 }
-                float[] all = new float[(int) total];
-                ((TFloat32) out).copyTo(DataBuffers.of(all, false, false));
-                float[][] perFrame = new float[rows][];
-                for (int r = 0; r < rows; r++) {
-                    perFrame[r] = java.util.Arrays.copyOfRange(all, r * perRow, (r + 1) * perRow);
-                }
-                return perFrame;
+                Outputs all = new Outputs(tensors);
+                if (returned == null) returned = all.infos();
+                return all;
             }
         } finally {
             if (input != batch) input.close();
         }
+    }
+
+    /** Every value of a numeric tensor as float32 (one bulk copy per tensor). */
+    private static float[] floats(Tensor t) {
+        int n = (int) t.shape().size();
+        float[] out = new float[n];
+        switch (t.dataType()) {
+            case DT_FLOAT -> ((TFloat32) t).copyTo(DataBuffers.of(out, false, false));
+            case DT_DOUBLE -> {
+                double[] v = new double[n];
+                ((org.tensorflow.types.TFloat64) t).copyTo(DataBuffers.of(v, false, false));
+                for (int i = 0; i < n; i++) out[i] = (float) v[i];
+            }
+            case DT_INT32 -> {
+                int[] v = new int[n];
+                ((org.tensorflow.types.TInt32) t).copyTo(DataBuffers.of(v, false, false));
+                for (int i = 0; i < n; i++) out[i] = v[i];
+            }
+            case DT_INT64 -> {
+                long[] v = new long[n];
+                ((org.tensorflow.types.TInt64) t).copyTo(DataBuffers.of(v, false, false));
+                for (int i = 0; i < n; i++) out[i] = v[i];
+            }
+            case DT_UINT8 -> {
+                byte[] v = new byte[n];
+                ((TUint8) t).copyTo(DataBuffers.of(v, false, false));
+                for (int i = 0; i < n; i++) out[i] = v[i] & 0xff;
+            }
+            default -> throw new EngineException("output of type " + t.dataType() + " cannot be read");
+        }
+        return out;
     }
 
     /**

@@ -235,8 +235,9 @@ public final class ModelImporter {
         if ("detection".equals(task)) {
             boxFormat = o.boxFormat != null ? o.boxFormat : odApi ? "od-api" : sixColumns ? "xyxy-score-class" : null;
             if (boxFormat == null) missing.add("--box-format xyxy-score-class|od-api");
-            else if (!boxFormat.equals("od-api") && !boxFormat.equals("xyxy-score-class")) {
-                throw new UserError("--box-format must be xyxy-score-class or od-api, got '" + boxFormat + "'");
+            else if (!io.edgesight.predict.DetectionDecoder.Format.keys().contains(boxFormat)) {
+                throw new UserError("--box-format must be one of " + String.join(", ",
+                        io.edgesight.predict.DetectionDecoder.Format.keys()) + ", got '" + boxFormat + "'");
             }
             coords = o.boxCoordinates != null ? o.boxCoordinates : "od-api".equals(boxFormat) ? "normalized" : null;
             if (coords == null) missing.add("--box-coordinates pixels|normalized (of the model input)");

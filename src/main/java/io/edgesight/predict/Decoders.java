@@ -10,6 +10,7 @@ import io.edgesight.app.UserError;
 import io.edgesight.engine.EngineRegistry;
 import io.edgesight.engine.ModelSpec;
 import io.edgesight.engine.Engine;
+import io.edgesight.engine.Outputs;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.slf4j.Logger;
@@ -61,10 +62,14 @@ public class Decoders implements CamelContextAware {
     }
 
     public Decoder prepare(String model, Engine engine) {
-        Decoder d = create(settings, engine.spec(), engine.outputName(), engine.outputRowShape(), engine.width(), engine.height());
+        Decoder d = create(settings, engine.spec(), engine.outputName(), engine.outputs(), engine.width(), engine.height());
         decoders.put(model, d);
-        LOG.info("model '{}': {} decoder on output '{}' {}", model, d.name(), engine.outputName(),
-                java.util.Arrays.toString(engine.outputRowShape()));
+        if (d instanceof DetectionItems di) {
+            LOG.info("model '{}': detection decoder, layout {}", model, di.layout().describe());
+        } else {
+            LOG.info("model '{}': {} decoder on output '{}' {}", model, d.name(), engine.outputName(),
+                    java.util.Arrays.toString(engine.outputRowShape()));
+        }
         return d;
     }
 
@@ -76,6 +81,20 @@ public class Decoders implements CamelContextAware {
     /** As above; detection needs the model's input size to scale normalised boxes. */
     public static Decoder create(Settings settings, ModelSpec spec, String outputName, long[] rowShape,
                                  int inputWidth, int inputHeight) {
+        long[] shape = new long[rowShape.length + 1];
+        shape[0] = 1;
+        System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+        return create(settings, spec, outputName, List.of(new Outputs.Info(outputName, "float32", shape)), inputWidth, inputHeight);
+    }
+
+    /**
+     * The decoder of a model whose engine has {@code outputs} ({@link Engine#outputs()}); {@code outputName} is the
+     * primary one, the only one classification and raw read. Detection picks its layout from all of them.
+     */
+    public static Decoder create(Settings settings, ModelSpec spec, String outputName, List<Outputs.Info> outputs,
+                                 int inputWidth, int inputHeight) {
+        long[] rowShape = outputs.stream().filter(o -> o.name().equals(outputName)).findFirst()
+                .map(Outputs.Info::rowShape).orElse(new long[0]);
         String name = decoderName(settings, spec.id());
         long elements = 1;
         for (long d : rowShape) elements *= Math.max(1, d);
@@ -91,19 +110,25 @@ public class Decoders implements CamelContextAware {
                 labels.checkCovers((int) elements, key);
                 yield new ClassificationDecoder(labels, spec.topK(), spec.minScore(), spec.outputKind());
             }
-            case RawDecoder.NAME -> new RawDecoder(outputName, rowShape, "float32");
+            case RawDecoder.NAME -> new RawDecoder(outputName, rowShape, outputs.stream()
+                    .filter(o -> o.name().equals(outputName)).findFirst().map(Outputs.Info::dtype).orElse("float32"));
             case DetectionItems.NAME -> {
                 String key = ModelSpec.PREFIX + spec.id() + ".labels";
-                DetectionDecoder.Config config = DetectionDecoder.Config.from(spec.id(), settings);
-                if (config.format() != DetectionDecoder.Format.XYXY_SCORE_CLASS || elements % 6 != 0) {
-                    throw new UserError("model '" + spec.id() + "': output '" + outputName + "' has shape "
-                            + java.util.Arrays.toString(rowShape) + " per frame; the detection decoder takes the single-tensor"
-                            + " form [K, 6] (x1, y1, x2, y2, score, class) from one output");
-                }
-                yield new DetectionItems(new DetectionDecoder(Labels.load(spec.labels(), key), config, inputWidth, inputHeight));
+                Labels labels = Labels.load(spec.labels(), key);
+                String p = ModelSpec.PREFIX + spec.id() + ".box-format";
+                DetectionDecoder.Format configured = DetectionDecoder.Format.parse(
+                        settings.string(p, DetectionDecoder.Format.AUTO.key()), p);
+                DetectionLayout layout = DetectionLayout.resolve(spec.id(), configured, outputs, outputName, labels.size());
+                DetectionDecoder.Config config = DetectionDecoder.Config.from(spec.id(), settings, layout.format());
+                yield new DetectionItems(new DetectionDecoder(labels, config, inputWidth, inputHeight), layout);
             }
             default -> throw new UserError("model '" + spec.id() + "': unknown decoder '" + name + "'");
         };
+    }
+
+    /** The detection layout a decoder reads, or null for other decoders. */
+    public static DetectionLayout layoutOf(Decoder d) {
+        return d instanceof DetectionItems di ? di.layout() : null;
     }
 
     /** The prepared decoder of a model. */

@@ -16,23 +16,40 @@ import io.edgesight.preprocess.ResizeTransform;
 /**
  * Turns a detector's raw output for one frame into {@link Detection}s with boxes in source-frame pixels.
  *
- * <p>Two output forms:
+ * <p>Output forms ({@link Format}; {@link DetectionLayout} picks one from the output shapes or the
+ * {@code box-format} key, and reads the frame's tensors):
  * <ul>
- *   <li>{@link Format#XYXY_SCORE_CLASS}: one tensor [N, K, 6], per row x1, y1, x2, y2, score, class (CenterNet,
- *       many TF.js detectors); {@link #decode(float[], ResizeTransform)} takes one frame's K*6 values.</li>
- *   <li>{@link Format#OD_API}: the TF1 Object Detection API's four tensors: detection_boxes [N, K, 4] as
- *       ymin, xmin, ymax, xmax, detection_scores [N, K], detection_classes [N, K] (label map ids, from 1),
- *       num_detections [N]; {@link #decodeOdApi} takes one frame's slices.</li>
+ *   <li>{@link Format#XYXY_SCORE_CLASS} {@code [N, K, 6]} x1, y1, x2, y2, score, class: CenterNet (TF.js), Ultralytics
+ *       {@code export(nms=True)}, YOLOv10 ({@link #decode(float[], ResizeTransform)}).</li>
+ *   <li>{@link Format#YOLOV5} {@code [N, anchors, 5+C]} cx, cy, w, h, objectness, C class scores: YOLOv5, YOLOv7
+ *       without end2end, YOLOX; {@link Format#YOLOV8} {@code [N, 4+C, anchors]} (or anchors first) cx, cy, w, h,
+ *       C class scores: YOLOv8, YOLO11 ({@link #decodeYolo}). These need non-maximum suppression.</li>
+ *   <li>{@link Format#YOLOV7_END2END} and {@link Format#YOLO_NAS_FLAT} {@code [M, 7]} over the whole batch, the
+ *       frame's index first ({@link #decodeBatchRows}).</li>
+ *   <li>{@link Format#NUM_BOXES_SCORES_CLASSES} count {@code [N, 1]}, boxes {@code [N, K, 4]} x1, y1, x2, y2, scores
+ *       {@code [N, K]}, classes {@code [N, K]}: TensorRT EfficientNMS, YOLO-NAS batch format ({@link #decodeBoxes}).</li>
+ *   <li>{@link Format#OD_API}: the TF Object Detection API's detection_boxes [N, K, 4] as ymin, xmin, ymax, xmax,
+ *       detection_scores [N, K], detection_classes [N, K] (label map ids, from 1), num_detections [N]
+ *       ({@link #decodeOdApi}).</li>
  * </ul>
  * Box coordinates are either pixels of the model input or normalised to 0..1 of it; both are mapped back to the
- * source frame with the frame's {@link ResizeTransform} and clipped to it. Then: score threshold, class allow-list,
- * optional greedy non-maximum suppression (class-agnostic or per class, suppressing IoU &gt; threshold like
- * {@code tf.image.non_max_suppression}), best first, at most {@code maxDetections}.
+ * source frame with the frame's {@link ResizeTransform} (stretch, letterbox or centre crop undone) and clipped to
+ * it. Padding rows (score or class below 0) and rows past the valid count are dropped. Then: score threshold,
+ * class allow-list, optional greedy non-maximum suppression (class-agnostic or per class, suppressing IoU &gt;
+ * threshold like {@code tf.image.non_max_suppression}), best first, at most {@code maxDetections}.
  */
 public final class DetectionDecoder {
 
+    /** Output layouts, by their {@code edgesight.models.<id>.box-format} value. */
     public enum Format {
-        XYXY_SCORE_CLASS("xyxy-score-class"), OD_API("od-api");
+        AUTO("auto"),
+        XYXY_SCORE_CLASS("xyxy-score-class"),
+        YOLOV5("yolov5"),
+        YOLOV8("yolov8"),
+        YOLOV7_END2END("yolov7-end2end"),
+        YOLO_NAS_FLAT("yolo-nas-flat"),
+        NUM_BOXES_SCORES_CLASSES("num-boxes-scores-classes"),
+        OD_API("od-api");
 
         private final String key;
 
@@ -40,9 +57,14 @@ public final class DetectionDecoder {
 
         public String key() { return key; }
 
+        /** Raw YOLO heads: one candidate per anchor, so suppression is on by default. */
+        public boolean needsNms() { return this == YOLOV5 || this == YOLOV8; }
+
+        public static List<String> keys() { return Arrays.stream(values()).map(Format::key).toList(); }
+
         public static Format parse(String v, String where) {
             for (Format f : values()) if (f.key.equalsIgnoreCase(v.trim())) return f;
-            throw new UserError(where + ": unknown box format '" + v + "'; use xyxy-score-class or od-api");
+            throw new UserError(where + ": unknown box format '" + v + "'; use one of " + String.join(", ", keys()));
         }
     }
 
@@ -69,17 +91,26 @@ public final class DetectionDecoder {
         /** Reads {@code edgesight.models.<id>.*} (box-format, box-coordinates, min-score, classes, iou-threshold, nms, max-detections, class-offset). */
         public static Config from(String id, Settings s) {
             String p = ModelSpec.PREFIX + id + ".";
-            Format format = Format.parse(s.string(p + "box-format", "xyxy-score-class"), p + "box-format");
+            return from(id, s, Format.parse(s.string(p + "box-format", Format.AUTO.key()), p + "box-format"));
+        }
+
+        /**
+         * As {@link #from(String, Settings)} for the layout {@link DetectionLayout} resolved: its defaults are
+         * that layout's (od-api: normalised, class ids from 1; raw YOLO heads: per-class suppression at IoU 0.45,
+         * as Ultralytics' own NMS).
+         */
+        public static Config from(String id, Settings s, Format format) {
+            String p = ModelSpec.PREFIX + id + ".";
             Coordinates coords = Coordinates.parse(s.string(p + "box-coordinates",
                     format == Format.OD_API ? "normalized" : "pixels"), p + "box-coordinates");
             String classes = s.string(p + "classes", "");
             List<String> allow = classes.isBlank() ? List.of()
                     : Arrays.stream(classes.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-            String nms = s.string(p + "nms", "class-agnostic");
+            String nms = s.string(p + "nms", format.needsNms() ? "per-class" : "class-agnostic");
             if (!nms.equals("class-agnostic") && !nms.equals("per-class")) {
                 throw new UserError(p + "nms must be class-agnostic or per-class, got '" + nms + "'");
             }
-            double iou = s.decimal(p + "iou-threshold", 0.0);
+            double iou = s.decimal(p + "iou-threshold", format.needsNms() ? 0.45 : 0.0);
             if (iou > 1) throw new UserError(p + "iou-threshold must be between 0 and 1, got " + iou);
             return new Config(format, coords, s.decimal(p + "min-score", 0.3), allow, iou, nms.equals("per-class"),
                     s.integer(p + "max-detections", 100, 1, 100_000),
@@ -109,7 +140,6 @@ public final class DetectionDecoder {
 
     /** One frame of the [N, K, 6] form: K rows of x1, y1, x2, y2, score, class. */
     public List<Detection> decode(float[] rows, ResizeTransform t) {
-        if (config.format() != Format.XYXY_SCORE_CLASS) throw new IllegalStateException("decoder is for " + config.format().key());
         if (rows.length % 6 != 0) {
             throw new IllegalArgumentException("a xyxy-score-class output has 6 values per detection, got " + rows.length + " values");
         }
@@ -123,11 +153,84 @@ public final class DetectionDecoder {
 
     /** One frame of the OD API form: boxes K*4 (ymin, xmin, ymax, xmax), scores K, classes K, and how many are valid. */
     public List<Detection> decodeOdApi(float[] boxes, float[] scores, float[] classes, int numDetections, ResizeTransform t) {
+        return fourTensors(boxes, scores, classes, numDetections, true, t);
+    }
+
+    /**
+     * One frame of the count/boxes/scores/classes form (EfficientNMS, YOLO-NAS batch format): boxes K*4 as x1, y1,
+     * x2, y2, scores K, classes K; rows past {@code numDetections} (&lt; 0: all) and padding rows (-1) are dropped.
+     */
+    public List<Detection> decodeBoxes(float[] boxes, float[] scores, float[] classes, int numDetections, ResizeTransform t) {
+        return fourTensors(boxes, scores, classes, numDetections, false, t);
+    }
+
+    private List<Detection> fourTensors(float[] boxes, float[] scores, float[] classes, int numDetections, boolean yx,
+                                        ResizeTransform t) {
         int k = Math.min(Math.min(scores.length, classes.length), boxes.length / 4);
         int n = numDetections < 0 ? k : Math.min(numDetections, k);
         List<Detection> raw = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            candidate(raw, boxes[4 * i + 1], boxes[4 * i], boxes[4 * i + 3], boxes[4 * i + 2], scores[i], classes[i], t);
+            int o = 4 * i;
+            if (yx) candidate(raw, boxes[o + 1], boxes[o], boxes[o + 3], boxes[o + 2], scores[i], classes[i], t);
+            else candidate(raw, boxes[o], boxes[o + 1], boxes[o + 2], boxes[o + 3], scores[i], classes[i], t);
+        }
+        return select(raw);
+    }
+
+    /**
+     * One frame of a raw YOLO head: {@code anchors} candidates of {@code attrs} values, cx, cy, w, h, then (YOLOv5,
+     * {@code objectness}) the objectness and the class scores, or (YOLOv8) the class scores alone. The score is the
+     * best class's (times the objectness). {@code attrsFirst}: the values are [attrs][anchors] (Ultralytics'
+     * YOLOv8 export), else [anchors][attrs].
+     */
+    public List<Detection> decodeYolo(float[] v, int anchors, int attrs, boolean attrsFirst, boolean objectness, ResizeTransform t) {
+        if ((long) anchors * attrs != v.length) {
+            throw new IllegalArgumentException("a YOLO output of " + anchors + " x " + attrs + " has " + ((long) anchors * attrs)
+                    + " values, got " + v.length);
+        }
+        int first = objectness ? 5 : 4;
+        int classes = attrs - first;
+        double min = config.minScore();
+        List<Detection> raw = new ArrayList<>();
+        for (int a = 0; a < anchors; a++) {
+            float obj = objectness ? at(v, a, 4, anchors, attrs, attrsFirst) : 1f;
+            if (objectness && !(obj >= min)) continue;
+            int best = -1;
+            float bestScore = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                float sc = at(v, a, first + c, anchors, attrs, attrsFirst);
+                if (sc > bestScore) {
+                    bestScore = sc;
+                    best = c;
+                }
+            }
+            float score = bestScore * obj;
+            if (best < 0 || !(score >= min)) continue;
+            float cx = at(v, a, 0, anchors, attrs, attrsFirst), cy = at(v, a, 1, anchors, attrs, attrsFirst);
+            float w = at(v, a, 2, anchors, attrs, attrsFirst), h = at(v, a, 3, anchors, attrs, attrsFirst);
+            candidate(raw, cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, score, best, t);
+        }
+        return select(raw);
+    }
+
+    private static float at(float[] v, int anchor, int attr, int anchors, int attrs, boolean attrsFirst) {
+        return attrsFirst ? v[attr * anchors + anchor] : v[anchor * attrs + attr];
+    }
+
+    /**
+     * Frame {@code frame}'s rows of an NMS-included export's {@code [M, 7]} output over the whole batch: batch
+     * index, x1, y1, x2, y2, then class and score ({@code classFirst}, YOLOv7 end2end) or score and class (YOLO-NAS).
+     */
+    public List<Detection> decodeBatchRows(float[] v, int frame, boolean classFirst, ResizeTransform t) {
+        if (v.length % 7 != 0) {
+            throw new IllegalArgumentException("a batch-index output has 7 values per detection, got " + v.length + " values");
+        }
+        List<Detection> raw = new ArrayList<>();
+        for (int o = 0; o < v.length; o += 7) {
+            if (Math.round(v[o]) != frame) continue;
+            float score = classFirst ? v[o + 6] : v[o + 5];
+            float cls = classFirst ? v[o + 5] : v[o + 6];
+            candidate(raw, v[o + 1], v[o + 2], v[o + 3], v[o + 4], score, cls, t);
         }
         return select(raw);
     }
@@ -135,6 +238,7 @@ public final class DetectionDecoder {
     private void candidate(List<Detection> out, float x1, float y1, float x2, float y2, float score, float cls, ResizeTransform t) {
         if (!(score >= config.minScore()) || Float.isNaN(cls)) return; // also drops NaN scores
         int classId = Math.round(cls);
+        if (classId < 0) return; // padding rows of NMS exports (-1)
         if (!allowed.isEmpty() && !allowed.contains(classId)) return;
         double sx = config.coordinates() == Coordinates.NORMALIZED ? inputWidth : 1;
         double sy = config.coordinates() == Coordinates.NORMALIZED ? inputHeight : 1;

@@ -13,10 +13,14 @@ final class DetectionItems implements Decoder {
     record Item(String label, int classId, double score, Box box) implements PredictionItem {}
 
     private final DetectionDecoder decoder;
+    private final DetectionLayout layout;
 
-    DetectionItems(DetectionDecoder decoder) {
+    DetectionItems(DetectionDecoder decoder, DetectionLayout layout) {
         this.decoder = decoder;
+        this.layout = layout;
     }
+
+    public DetectionLayout layout() { return layout; }
 
     @Override
     public String name() { return NAME; }
@@ -24,7 +28,7 @@ final class DetectionItems implements Decoder {
     @Override
     public Decoded decode(InferredFrame frame) {
         List<Item> items = new ArrayList<>();
-        for (Detection d : decoder.decode(frame.output(), frame.frame().transform())) {
+        for (Detection d : layout.decode(decoder, frame.outputs(), frame.row(), frame.frame().transform())) {
             Detection.Box b = d.box().rounded();
             items.add(new Item(d.label(), d.classId(), d.score(), new Box(b.x1(), b.y1(), b.x2(), b.y2())));
         }

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.edgesight.engine.InferredFrame;
+import io.edgesight.engine.Outputs;
 
 /**
- * For models nobody has written a decoder for: no predictions, but a summary of the output tensor of each frame
+ * For models nobody has written a decoder for: no predictions, but a summary of each output tensor of each frame
  * (shape without the batch dimension, dtype, argmax as flat and per-dimension index, max, min, mean), so a user
  * can see what the model produces before writing a decoder.
  */
@@ -29,9 +30,31 @@ public final class RawDecoder implements Decoder {
     @Override
     public String name() { return NAME; }
 
+    /**
+     * A summary of every output of the frame, in the engine's order: batched ones (first dimension the primary
+     * output's, the batch) by this frame's row, others (e.g. an NMS export's [M, 7] over the batch) whole.
+     */
     @Override
     public Decoded decode(InferredFrame frame) {
-        return new Decoded(List.of(), List.of(summarise(frame.output())));
+        Outputs all = frame.outputs();
+        if (all == null || all.names().size() <= 1 || !all.names().contains(outputName)) {
+            return new Decoded(List.of(), List.of(summarise(frame.output())));
+        }
+        long[] primary = all.get(outputName).shape();
+        long batch = primary.length == 0 ? -1 : primary[0];
+        List<OutputSummary> out = new ArrayList<>();
+        for (String n : all.names()) {
+            if (n.equals(outputName)) {
+                out.add(summarise(frame.output()));
+                continue;
+            }
+            Outputs.Tensor t = all.get(n);
+            long[] s = t.shape();
+            boolean batched = s.length > 0 && s[0] == batch;
+            RawDecoder d = new RawDecoder(n, batched ? java.util.Arrays.copyOfRange(s, 1, s.length) : s, t.info().dtype());
+            out.add(d.summarise(batched ? t.row(frame.row()) : t.values()));
+        }
+        return new Decoded(List.of(), out);
     }
 
     public OutputSummary summarise(float[] v) {
