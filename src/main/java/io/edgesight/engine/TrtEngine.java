@@ -154,9 +154,9 @@ public final class TrtEngine implements Engine {
         }
         for (Io o : outs) {
             if (o.name().equals(want)) {
-                if (o.dataType() != DataType.kFLOAT.value) {
+                if (dtype(o.dataType()) == null) {
                     throw new EngineException("model '" + id + "' output '" + want + "' is " + typeName(o.dataType())
-                            + "; the decoders need float32");
+                            + "; the decoders read numbers (float or integer)");
                 }
                 return o;
             }
@@ -201,6 +201,18 @@ public final class TrtEngine implements Engine {
         return 1; // kINT8, kUINT8, kBOOL, kFP8 (kINT4 is packed and only used for weights)
     }
 
+    /** The {@link Outputs.Info} type name of a TensorRT data type, or null for types edgesight cannot read. */
+    static String dtype(int t) {
+        if (t == DataType.kFLOAT.value) return "float32";
+        if (t == DataType.kHALF.value) return "float16";
+        if (t == DataType.kINT32.value) return "int32";
+        if (t == DataType.kINT64.value) return "int64";
+        if (t == DataType.kUINT8.value) return "uint8";
+        if (t == DataType.kINT8.value) return "int8";
+        if (t == DataType.kBOOL.value) return "bool";
+        return null;
+    }
+
     static String typeName(int dataType) {
         for (DataType t : DataType.values()) if (t.value == dataType) return t.name().substring(1).toLowerCase(java.util.Locale.ROOT);
         return "type " + dataType;
@@ -234,17 +246,13 @@ public final class TrtEngine implements Engine {
     @Override public String inputName() { return inputName; }
     @Override public String outputName() { return output.name(); }
 
+    /** Every output, sorted by name, with its shape at the engine's batch size. */
     @Override
-    public long[] outputRowShape() {
-        long[] s = output.shape();
-        return s.length == 0 ? new long[0] : Arrays.copyOfRange(s, 1, s.length);
-    }
-
-    /** Every output tensor's name. */
-    public List<String> outputNames() {
-        List<String> n = new ArrayList<>();
-        for (Io o : outputs) n.add(o.name());
-        return n;
+    public List<Outputs.Info> outputs() {
+        List<Outputs.Info> infos = new ArrayList<>();
+        for (Io o : outputs) if (dtype(o.dataType()) != null) infos.add(new Outputs.Info(o.name(), dtype(o.dataType()), o.shape()));
+        infos.sort(java.util.Comparator.comparing(Outputs.Info::name));
+        return infos;
     }
 
     /** A batch in pinned host memory, so the copy to the GPU runs at full speed and asynchronously. */
@@ -300,8 +308,10 @@ public final class TrtEngine implements Engine {
         final CUstream_st stream = new CUstream_st();
         final List<Pointer> device = new ArrayList<>();
         final Pointer input;
-        final Pointer outputDevice;
-        final Pointer outputHost = new Pointer();
+        /** Device and pinned host buffers of every output edgesight reads, in {@link #outputs()} order. */
+        final List<Io> read = new ArrayList<>();
+        final List<Pointer> readDevice = new ArrayList<>();
+        final List<Pointer> readHost = new ArrayList<>();
 
         Context() {
             context = engine.createExecutionContext();
@@ -310,7 +320,8 @@ public final class TrtEngine implements Engine {
                 if (dynamicBatch && !context.setInputShape(inputName, TrtBuilder.dims(inputShape, spec.batchSize()))) {
                     throw new EngineException("model '" + spec.id() + "': TensorRT refused input shape " + Arrays.toString(inputShape));
                 }
-                Pointer in = null, out = null;
+                Pointer in = null;
+                java.util.Map<String, Pointer> byName = new java.util.HashMap<>();
                 for (int i = 0; i < engine.getNbIOTensors(); i++) {
                     String name = engine.getIOTensorName(i);
                     long[] shape = TrtBuilder.dims(context.getTensorShape(name));
@@ -322,41 +333,53 @@ public final class TrtEngine implements Engine {
                     device.add(d);
                     if (!context.setTensorAddress(name, d)) throw new EngineException("TensorRT: setTensorAddress(" + name + ") failed");
                     if (name.equals(inputName)) in = d;
-                    if (name.equals(output.name())) out = d;
+                    byName.put(name, d);
                 }
                 input = in;
-                outputDevice = out;
+                for (Outputs.Info info : outputs()) {
+                    for (Io o : outputs) {
+                        if (!o.name().equals(info.name())) continue;
+                        Pointer h = new Pointer();
+                        TrtLibrary.check(cudaMallocHost(h, Math.max(1, o.bytes())), "cudaMallocHost(" + o.name() + ")");
+                        read.add(o);
+                        readDevice.add(byName.get(o.name()));
+                        readHost.add(h);
+                    }
+                }
                 TrtLibrary.check(cudaStreamCreate(stream), "cudaStreamCreate");
-                TrtLibrary.check(cudaMallocHost(outputHost, output.bytes()), "cudaMallocHost(output)");
             } catch (RuntimeException e) {
                 free();
                 throw e;
             }
         }
 
-        float[][] run(long hostInput, int rows) {
+        Outputs run(long hostInput) {
             long inBytes = writer.rowBytes() * spec.batchSize();
             TrtLibrary.check(cudaMemcpyAsync(input, pointerAt(hostInput), inBytes, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync to the GPU");
             if (!context.enqueueV3(stream)) {
                 throw new EngineException("model '" + spec.id() + "': TensorRT could not enqueue the batch: "
                         + String.join("; ", TrtLogger.INSTANCE.since(Math.max(0, TrtLogger.INSTANCE.mark() - 3))));
             }
-            TrtLibrary.check(cudaMemcpyAsync(outputHost, outputDevice, output.bytes(), cudaMemcpyDeviceToHost, stream), "cudaMemcpyAsync from the GPU");
-            TrtLibrary.check(cudaStreamSynchronize(stream), "running the batch on the GPU");
-            int perRow = (int) output.perRow();
-            float[][] out = new float[rows][perRow];
-            FloatPointer f = new FloatPointer(outputHost).capacity(output.count());
-            for (int r = 0; r < rows; r++) {
-                f.position((long) r * perRow).get(out[r], 0, perRow);
+            for (int i = 0; i < read.size(); i++) {
+                TrtLibrary.check(cudaMemcpyAsync(readHost.get(i), readDevice.get(i), read.get(i).bytes(), cudaMemcpyDeviceToHost,
+                        stream), "cudaMemcpyAsync from the GPU");
             }
-            return out;
+            TrtLibrary.check(cudaStreamSynchronize(stream), "running the batch on the GPU");
+            List<Outputs.Tensor> tensors = new ArrayList<>(read.size());
+            for (int i = 0; i < read.size(); i++) {
+                Io o = read.get(i);
+                tensors.add(new Outputs.Tensor(new Outputs.Info(o.name(), dtype(o.dataType()), o.shape()),
+                        floats(readHost.get(i), o)));
+            }
+            return new Outputs(tensors);
         }
 
         void free() {
             for (Pointer d : device) cudaFree(d);
             device.clear();
             if (!stream.isNull()) cudaStreamDestroy(stream);
-            if (!outputHost.isNull()) cudaFreeHost(outputHost);
+            for (Pointer h : readHost) cudaFreeHost(h);
+            readHost.clear();
             if (context != null) context.deallocate();
         }
     }
@@ -375,8 +398,46 @@ public final class TrtEngine implements Engine {
         idle.push(c);
     }
 
+    /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
+    static float half(short h) {
+        int sign = (h >> 15) & 1, exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
+        float v;
+        if (exp == 0) v = (float) (mant * Math.pow(2, -24));
+        else if (exp == 31) v = mant == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+        else v = (float) ((1 + mant / 1024.0) * Math.pow(2, exp - 15));
+        return sign == 1 ? -v : v;
+    }
+
+    /** An output's values as float32 (integer class ids and counts stay exact below 2^24). */
+    static float[] floats(Pointer host, Io o) {
+        int n = Math.toIntExact(o.count());
+        float[] f = new float[n];
+        int t = o.dataType();
+        if (t == DataType.kFLOAT.value) {
+            new FloatPointer(host).capacity(n).get(f);
+        } else if (t == DataType.kINT32.value) {
+            int[] v = new int[n];
+            new org.bytedeco.javacpp.IntPointer(host).capacity(n).get(v);
+            for (int i = 0; i < n; i++) f[i] = v[i];
+        } else if (t == DataType.kINT64.value) {
+            long[] v = new long[n];
+            new org.bytedeco.javacpp.LongPointer(host).capacity(n).get(v);
+            for (int i = 0; i < n; i++) f[i] = v[i];
+        } else if (t == DataType.kHALF.value) {
+            short[] v = new short[n];
+            new org.bytedeco.javacpp.ShortPointer(host).capacity(n).get(v);
+            for (int i = 0; i < n; i++) f[i] = half(v[i]);
+        } else {
+            byte[] v = new byte[n];
+            new BytePointer(host).capacity(n).get(v);
+            boolean unsigned = t == DataType.kUINT8.value || t == DataType.kBOOL.value;
+            for (int i = 0; i < n; i++) f[i] = unsigned ? (v[i] & 0xff) : v[i];
+        }
+        return f;
+    }
+
     @Override
-    public float[][] run(BatchMemory batch, int rows) {
+    public Outputs runAll(BatchMemory batch, int rows) {
         if (!(batch instanceof TrtBatch tb) || tb.outer() != this) {
             throw new IllegalArgumentException("model '" + spec.id() + "': a TensorRT engine runs batches it allocated, got " + batch);
         }
@@ -387,7 +448,7 @@ public final class TrtEngine implements Engine {
         }
         Context c = borrow();
         try {
-            return c.run(tb.address(), rows);
+            return c.run(tb.address());
         } finally {
             giveBack(c);
         }

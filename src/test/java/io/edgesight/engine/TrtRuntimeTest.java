@@ -191,4 +191,13 @@ class TrtRuntimeTest {
         assertThat(flipped.ok()).isFalse();
         assertThat(flipped.summary()).endsWith("top-1 equal in 1 of 2 rows: OUTSIDE TOLERANCE");
     }
+
+    @Test
+    void halfPrecisionOutputsAreReadExactly() {
+        assertThat(TrtEngine.half((short) 0x3c00)).isEqualTo(1.0f);
+        assertThat(TrtEngine.half((short) 0xc000)).isEqualTo(-2.0f);
+        assertThat(TrtEngine.half((short) 0x7bff)).isEqualTo(65504.0f);
+        assertThat(TrtEngine.half((short) 0x0001)).isEqualTo((float) Math.pow(2, -24));
+        assertThat(TrtEngine.half((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
+    }
 }
