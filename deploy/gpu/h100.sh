@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The TensorRT runs on an NVIDIA GPU machine that has the driver and the CUDA 13 libraries but no Java and no
 # TensorRT (docs/BENCHMARKS.md, "TensorRT on an NVIDIA H100"). Everything it needs arrives in parts under $KIT:
-#   aNN, bNN  the parts made by deploy/gpu/make-kit.sh (a: a jlinked JRE and TensorRT 10.6's libraries from
-#             org.bytedeco:tensorrt:10.6-1.5.11:linux-x86_64-redist; b: target/edgesight.jar and test models), with
+#   aNN, bNN, cNN  the parts made by deploy/gpu/make-kit.sh (a: a jlinked JRE and TensorRT 10.6's libraries from
+#             org.bytedeco:tensorrt:10.6-1.5.11:linux-x86_64-redist; b: target/edgesight.jar and test models; c: TensorRT's
+#             builder resource), with
 #             their sha256 sums; each transfer copies one part there:  mkdir -p /tmp/kit && cp .gpu/* /tmp/kit/
 # Usage: deploy/gpu/h100.sh STEP...   steps: unpack check bench pipeline cached errors soak (in that order: all)
 set -uo pipefail
@@ -21,7 +22,7 @@ es() { "$JAVA" "${JOPTS[@]}" -jar "$JAR" "$@"; }
 
 unpack() {
     cd "$KIT" || exit 1
-    for k in a b; do
+    for k in a b c; do
         if ls "$k"?? >/dev/null 2>&1; then
             sha256sum -c --quiet "SHA256SUMS.parts-$k" || { echo "== KIT $k: PARTS MISSING OR CORRUPT"; ls; exit 1; }
             cat "$k"?? | tar xf - && rm -f "$k"?? && sha256sum -c --quiet "SHA256SUMS.kit-$k" \
@@ -31,16 +32,17 @@ unpack() {
     done
     if [ -f jre.tgz ]; then rm -rf jre && tar xzf jre.tgz && rm jre.tgz; fi
     if [ -f models.tar ]; then mkdir -p "$M" && tar xf models.tar -C "$M" && rm models.tar; fi
-    if [ -f tensorrt-redist.jar ]; then
-        rm -rf trt-libs && mkdir -p trt-libs && python3 - tensorrt-redist.jar trt-libs <<'PY'
+    for z in tensorrt-libs.zip builder.zip; do
+        [ -f "$z" ] || continue
+        mkdir -p trt-libs && python3 - "$z" trt-libs <<'PY'
 import sys, zipfile, os, shutil
 z = zipfile.ZipFile(sys.argv[1])
 for i in z.infolist():
     if i.filename.startswith('org/bytedeco/tensorrt/linux-x86_64/lib') and not i.is_dir():
         with z.open(i) as s, open(os.path.join(sys.argv[2], os.path.basename(i.filename)), 'wb') as d: shutil.copyfileobj(s, d, 1 << 20)
 PY
-        rm -f tensorrt-redist.jar
-    fi
+        rm -f "$z"
+    done
     mkdir -p "$KIT/tmp" "$M" "$ENGINES"
     ls -l "$KIT" "$KIT/trt-libs" "$M"; df -h "$KIT" | tail -1
 }
