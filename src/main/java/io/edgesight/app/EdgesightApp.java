@@ -1,5 +1,10 @@
 package io.edgesight.app;
 
+import io.edgesight.config.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.ConfigKeys;
+import io.edgesight.config.ConfigValidator;
+import io.edgesight.stats.PipelineTracker;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -25,12 +30,12 @@ import io.edgesight.predict.ModelDescriptor;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
 import io.edgesight.sink.FrameStore;
-import io.edgesight.sink.HttpAuth;
+import io.edgesight.api.HttpAuth;
 import io.edgesight.sink.JsonLinesRotation;
-import io.edgesight.sink.LatestPredictions;
-import io.edgesight.sink.LivePage;
+import io.edgesight.api.LatestPredictions;
+import io.edgesight.api.LivePage;
 import io.edgesight.sink.OutputRules;
-import io.edgesight.sink.PipelineStats;
+import io.edgesight.stats.PipelineStats;
 import io.edgesight.sink.WebhookTls;
 import io.edgesight.sink.mqtt.MqttConnection;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
@@ -150,6 +155,7 @@ public final class EdgesightApp {
                 lifecycle.setCamelContext(main.getCamelContext());
                 decoders.setCamelContext(main.getCamelContext());
                 stats.setCamelContext(main.getCamelContext());
+                stats.outputs(new io.edgesight.sink.SinkCounters(main.getCamelContext()));
                 // every paho-mqtt5 endpoint publishes through the one connection (will, TLS, reconnects)
                 main.getCamelContext().getComponent("paho-mqtt5", PahoMqtt5Component.class).setClient(mqtt.client());
             }
@@ -324,7 +330,7 @@ public final class EdgesightApp {
         }
         // route and endpoint errors quote URIs: camera credentials must not reach the one-line error
         return new UserError("edgesight could not start: "
-                + io.edgesight.camera.SecretMasker.mask(rootMessage(e).replaceAll("\\s+", " ")), e);
+                + io.edgesight.config.SecretMasker.mask(rootMessage(e).replaceAll("\\s+", " ")), e);
     }
 
     static String rootMessage(Throwable t) {

@@ -1,7 +1,9 @@
 package io.edgesight.app;
 
+import io.edgesight.config.UserError;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.edgesight.stats.PipelineTracker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;

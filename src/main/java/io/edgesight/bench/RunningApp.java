@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.edgesight.app.EdgesightApp;
-import io.edgesight.app.PipelineTracker;
-import io.edgesight.app.UserError;
+import io.edgesight.stats.PipelineTracker;
+import io.edgesight.config.UserError;
 
 /**
  * The application in this process on its own thread, with free ports and a temporary output directory, for runs

@@ -1,5 +1,6 @@
 package io.edgesight.camera;
 
+import io.edgesight.config.SecretMasker;
 import java.util.Map;
 
 import org.apache.camel.Endpoint;

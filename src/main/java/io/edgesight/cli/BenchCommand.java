@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.edgesight.app.Settings;
-import io.edgesight.app.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.UserError;
 import io.edgesight.bench.EngineBench;
 import io.edgesight.bench.PipelineBench;
 import io.edgesight.engine.ModelSpec;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.edgesight.app.EdgesightApp;
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import io.edgesight.sample.SampleModelTrainer;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;

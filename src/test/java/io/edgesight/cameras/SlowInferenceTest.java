@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import io.edgesight.app.PipelineTracker;
-import io.edgesight.app.Settings;
+import io.edgesight.stats.PipelineTracker;
+import io.edgesight.config.Settings;
 import io.edgesight.batch.BatchAggregationStrategy;
 import io.edgesight.camera.CameraState;
 import io.edgesight.camera.CameraStates;

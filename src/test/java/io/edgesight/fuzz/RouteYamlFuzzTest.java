@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.edgesight.app.EdgesightApp;
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;

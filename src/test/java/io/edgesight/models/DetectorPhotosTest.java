@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.edgesight.app.ConfigValidator;
-import io.edgesight.app.Settings;
+import io.edgesight.config.ConfigValidator;
+import io.edgesight.config.Settings;
 import io.edgesight.engine.ModelSpec;
 import io.edgesight.engine.TfEngine;
 import io.edgesight.predict.Detection;

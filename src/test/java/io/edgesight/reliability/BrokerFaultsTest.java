@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgesight.app.PipelineTracker;
+import io.edgesight.stats.PipelineTracker;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.testing.AppRunner;
 import io.edgesight.testing.LogCapture;

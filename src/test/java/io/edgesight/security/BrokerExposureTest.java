@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.edgesight.app.EdgesightApp;
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
 import io.edgesight.testing.Ports;
 import org.eclipse.paho.mqttv5.client.MqttClient;

@@ -1,4 +1,4 @@
-package io.edgesight.app;
+package io.edgesight.stats;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

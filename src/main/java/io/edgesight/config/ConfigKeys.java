@@ -1,4 +1,4 @@
-package io.edgesight.app;
+package io.edgesight.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.edgesight.camera.SecretMasker;
 
 /**
  * Every documented configuration key with the type and range of its value: the one table that start-up
@@ -299,7 +298,7 @@ public final class ConfigKeys {
 
     private static String brokerUrl(String key, String v) {
         try {
-            io.edgesight.sink.mqtt.MqttConnection.checkUrl(v);
+            BrokerUrl.check(v);
             return null;
         } catch (UserError ex) {
             return SecretMasker.mask(shown(ex.getMessage()));
