@@ -49,10 +49,14 @@ public class PipelineTracker {
     private final Map<String, Long> startedNanos = new ConcurrentHashMap<>();
 
     public void sourceStarted(String camera) {
-        startedNanos.putIfAbsent(camera, System.nanoTime());
         Counters c = of(camera);
         c.finished = false;
         c.sourceFailed = false;
+    }
+
+    /** The camera opens its source (Camel has started and its model is ready). */
+    public void sourceOpening(String camera) {
+        startedNanos.putIfAbsent(camera, System.nanoTime());
     }
 
     /** A live camera dropped a frame because the pipeline was busy (the frame never entered the route). */
@@ -108,7 +112,7 @@ public class PipelineTracker {
         return cameras.values().stream().mapToLong(c -> c.published.sum()).sum();
     }
 
-    /** nanoTime at which each camera first started. */
+    /** nanoTime at which each camera first began to open its source. */
     public Map<String, Long> startedNanos() { return Map.copyOf(startedNanos); }
 
     public long emitted(String camera) { return of(camera).emitted.sum(); }

@@ -49,9 +49,9 @@ class ManyCamerasOneBatcherTest {
     }
 
     static String slowInference(String pipeline) {
-        String marker = "\n        - to: infer:sample\n";
-        assertThat(pipeline).as("routes/pipeline.yaml still runs infer:sample").contains(marker);
-        return pipeline.replace(marker, marker + "        - delay:\n            asyncDelayed: false\n            expression:\n              constant: \"150\"\n");
+        String marker = "\n          - to: \"infer:{{model}}\"\n";
+        assertThat(pipeline).as("the jar's pipeline.yaml still runs infer:{{model}}").contains(marker);
+        return pipeline.replace(marker, marker + "          - delay:\n              asyncDelayed: false\n              expression:\n                constant: \"150\"\n");
     }
 
     @Test

@@ -194,7 +194,6 @@ class BadInputTest {
     @Test
     void yamlRouteThatDoesNotParse(@TempDir Path tmp) throws Exception {
         Path routes = Files.createDirectories(tmp.resolve("routes"));
-        Files.copy(Path.of("routes/pipeline.yaml"), routes.resolve("pipeline.yaml"));
         Files.writeString(routes.resolve("broken.yaml"), "- route:\n    from:\n      uri: timer:x\n     steps: [\n");
         assertOneClearError(edgesight(routes, Path.of("config/application.properties")), "broken.yaml");
     }

@@ -137,8 +137,8 @@ class InferenceFaultsTest {
             o.put("edgesight.cameras.sample.pacing", "realtime");
             o.put("edgesight.engine.timeout-ms", "500");
             // a folder at 20 frames per second: 3 s of frames, the hung run holds the engine for about one of them
-            Path routes = AppRunner.routes(tmp.resolve("routes"), null, p -> p.replace(
-                    "pacing: \"{{edgesight.cameras.sample.pacing}}\"", "pacing: \"{{edgesight.cameras.sample.pacing}}\"\n        fps: \"20\""));
+            o.put("edgesight.cameras.sample.fps", "20");
+            Path routes = AppRunner.routes(tmp.resolve("routes"), null, p -> p);
             AppRunner app = new AppRunner(routes, tmp.resolve("out"), o);
             long releasedAtSeq;
             try {
