@@ -24,32 +24,42 @@ public record CameraConfig(String id, String model, Map<String, String> options)
 
     /** Every camera with a url, in id order. {@code keys}: the key names in effect; {@code value}: their values. */
     static List<CameraConfig> all(Collection<String> keys, Function<String, String> value, Collection<String> models) {
-        TreeSet<String> ids = new TreeSet<>();
-        Map<String, String> defaults = new LinkedHashMap<>();
-        for (String k : keys) {
-            Matcher m = CAMERA_KEY.matcher(k);
-            if (!m.matches()) continue;
-            if (m.group(1).equals(CameraKeys.DEFAULTS)) defaults.put(m.group(2), value.apply(k));
-            else ids.add(m.group(1));
-        }
+        Map<String, String> defaults = keysOf(CameraKeys.DEFAULTS, keys, value);
         List<CameraConfig> out = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        for (String id : ids) {
-            Map<String, String> own = new LinkedHashMap<>();
-            for (String k : keys) {
-                Matcher m = CAMERA_KEY.matcher(k);
-                if (m.matches() && m.group(1).equals(id)) own.put(m.group(2), value.apply(k));
-            }
-            String url = own.get("url");
+        for (var e : byCamera(keys, value).entrySet()) {
+            String url = e.getValue().get("url");
             if (url != null && url.isBlank()) continue; // an empty url turns a camera of the file off (--set ...url=)
             try {
-                out.add(of(id, defaults, own, models));
-            } catch (UserError e) {
-                errors.add(e.getMessage());
+                out.add(of(e.getKey(), defaults, e.getValue(), models));
+            } catch (UserError ex) {
+                errors.add(ex.getMessage());
             }
         }
         if (!errors.isEmpty()) throw new UserError(String.join("\n", errors));
         return out;
+    }
+
+    /** The keys (suffixes) of every camera but the defaults, by id in id order. */
+    static Map<String, Map<String, String>> byCamera(Collection<String> keys, Function<String, String> value) {
+        TreeSet<String> ids = new TreeSet<>();
+        for (String k : keys) {
+            Matcher m = CAMERA_KEY.matcher(k);
+            if (m.matches() && !m.group(1).equals(CameraKeys.DEFAULTS)) ids.add(m.group(1));
+        }
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (String id : ids) out.put(id, keysOf(id, keys, value));
+        return out;
+    }
+
+    /** One camera's keys (suffixes: url, fps, ...); {@code id} "defaults" gives the defaults section. */
+    static Map<String, String> keysOf(String id, Collection<String> keys, Function<String, String> value) {
+        Map<String, String> own = new LinkedHashMap<>();
+        for (String k : keys) {
+            Matcher m = CAMERA_KEY.matcher(k);
+            if (m.matches() && m.group(1).equals(id)) own.put(m.group(2), value.apply(k));
+        }
+        return own;
     }
 
     /** A camera from its own keys (suffixes: url, fps, read-timeout-ms, model) over the defaults. */

@@ -85,6 +85,15 @@ public final class EdgesightApp {
     public EdgesightApp(Options options) {
         this.options = options;
         this.fileProperties = readProperties(options.config());
+        // cameras added through the API (PUT /api/cameras/<id>) come back at every start
+        if ("true".equalsIgnoreCase(String.valueOf(property("edgesight.api.cameras.enabled")).strip())) {
+            fileProperties.putAll(CameraApi.persisted(camerasDir()));
+        }
+    }
+
+    private Path camerasDir() {
+        String d = property("edgesight.api.cameras.dir");
+        return Path.of(d == null || d.isBlank() ? "config/cameras.d" : d.strip());
     }
 
     /** Value of a key: overrides, then system properties, then environment variables, then the file. */
@@ -171,11 +180,16 @@ public final class EdgesightApp {
         m.addOverrideProperty("camel.component.infer.timeoutMs",
                 Long.toString(settings.integer("edgesight.engine.timeout-ms", 30_000, 0, Integer.MAX_VALUE)));
         m.bind(Lifecycle.BEAN, lifecycle);
+        CameraApi cameraApi = new CameraApi(camerasDir(), CameraConfig.keysOf(io.edgesight.camera.CameraKeys.DEFAULTS,
+                keysInEffect(), this::property), models.stream().map(ModelSpec::id).toList(),
+                CameraConfig.byCamera(keysInEffect(), this::property));
+        m.bind(CameraApi.BEAN, cameraApi);
         m.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport main) {
                 CamelContext ctx = main.getCamelContext();
                 lifecycle.setCamelContext(ctx);
+                cameraApi.setCamelContext(ctx);
                 CameraComponent cameraComponent = ctx.getComponent("camera", CameraComponent.class);
                 // a camera opens its source once its model's engine is loaded and its decoder built
                 cameraComponent.setReadiness(id -> engines.ready(modelOf(cameras, id)).thenCompose(e -> decodersReady));

@@ -36,8 +36,16 @@ public class CameraComponent extends DefaultComponent {
         configured.put(cameraId, Map.copyOf(options));
     }
 
+    private final java.util.Set<String> removing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The camera's route is about to be stopped for good: its last status is {@link CameraStatus#removed}. */
+    public void removing(String cameraId) { removing.add(cameraId); }
+
+    boolean isRemoving(String cameraId) { return removing.contains(cameraId); }
+
     public void unconfigure(String cameraId) {
         configured.remove(cameraId);
+        removing.remove(cameraId);
     }
 
     /** What a camera waits for before it opens its source (its model's engine being ready), besides Camel's start. */

@@ -426,7 +426,12 @@ public class CameraConsumer extends DefaultConsumer {
         reader = null;
         pipeline = null;
         source = null;
-        if (state != null && !state.failed() && !state.finished()) {
+        if (state != null && endpoint.getComponent().isRemoving(id)) {
+            // removed while running: the frames it already handed over are published before its last status
+            if (!tracker.awaitInFlight(id, 10_000)) LOG.warn("camera '{}' removed with frames still in flight", id);
+            state.set(CameraStatus.removed, "removed", null);
+            publish();
+        } else if (state != null && !state.failed() && !state.finished()) {
             state.set(CameraStatus.offline, "stopped", null);
             publish();
         }

@@ -3,7 +3,6 @@ package io.edgesight.engine;
 import java.util.concurrent.TimeUnit;
 
 import io.edgesight.stats.PipelineTracker;
-import io.edgesight.batch.Batch;
 import io.edgesight.preprocess.PreparedFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

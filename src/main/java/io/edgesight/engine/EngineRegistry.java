@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The models of this deployment (from configuration) and their loaded engines, shared by all routes. */
-public class EngineRegistry extends ServiceSupport {
+public class EngineRegistry extends ServiceSupport implements io.edgesight.preprocess.ModelInputs {
     private static final Logger LOG = LoggerFactory.getLogger(EngineRegistry.class);
     public static final String BEAN = "engines";
 
@@ -102,6 +102,19 @@ public class EngineRegistry extends ServiceSupport {
     }
 
     public Map<String, ModelSpec> specs() { return specs; }
+
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
+
+    @Override
+    public void requireModel(String model) { spec(model); }
+
+    @Override
+    public Target target(String model) {
+        Target t = targets.get(model);
+        if (t != null) return t;
+        Engine e = engine(model);
+        return targets.computeIfAbsent(model, m -> new Target(e.width(), e.height(), e.spec().resize()));
+    }
 
     /** The id of a model's engine: its cache directory name, or {@code <model>-b<batch>-<precision>} when uncached. */
     public String engineId(String id) {

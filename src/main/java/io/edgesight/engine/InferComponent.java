@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.edgesight.stats.PipelineTracker;
-import io.edgesight.batch.Batch;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;

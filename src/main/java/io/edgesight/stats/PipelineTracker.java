@@ -190,6 +190,20 @@ public class PipelineTracker {
         return true;
     }
 
+    /** Waits up to {@code millis} until every frame the camera emitted is published or failed; returns whether it is. */
+    public boolean awaitInFlight(String camera, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        Counters c = of(camera);
+        synchronized (lock) {
+            while (c.published.sum() + c.failed.sum() < c.emitted.sum()) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) return false;
+                lock.wait(Math.min(left, 200));
+            }
+        }
+        return true;
+    }
+
     public String summary() {
         StringBuilder sb = new StringBuilder();
         cameras.forEach((id, c) -> sb.append(sb.length() == 0 ? "" : ", ").append(id)
