@@ -53,7 +53,10 @@ public final class CameraApi implements CamelContextAware {
         this.dir = dir;
         this.defaults = Map.copyOf(defaults);
         this.models = List.copyOf(models);
-        this.cameras.putAll(cameras);
+        cameras.forEach((id, keys) -> {
+            String url = keys.get("url");
+            if (url != null && !url.isBlank()) this.cameras.put(id, keys);
+        });
     }
 
     /** The keys persisted by earlier PUTs: every {@code <dir>/*.properties} file, in name order. */

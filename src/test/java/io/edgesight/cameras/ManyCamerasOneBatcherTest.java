@@ -26,6 +26,7 @@ import io.edgesight.testing.RtspServer;
 import io.edgesight.testing.Tools;
 import org.awaitility.Awaitility;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * frame. Each prediction must carry its own camera's id (each camera has its own frame size and, for two of them,
  * its own shape), and the 5 fps MJPEG camera must still get its frames inferred next to the 25 fps RTSP camera.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class ManyCamerasOneBatcherTest {
     static final ObjectMapper JSON = new ObjectMapper();
     /** camera -> frame size it delivers. */

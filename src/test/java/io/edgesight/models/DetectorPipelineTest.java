@@ -19,6 +19,7 @@ import io.edgesight.testing.MqttCollector;
 import io.edgesight.testing.PayloadSchema;
 import io.edgesight.testing.Ports;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * photographs (from Debian packages) -> letterbox -> batch -> infer -> detection decoding -> MQTT. Every photo's
  * obvious object arrives with its COCO label and a box inside the photo.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class DetectorPipelineTest {
 
     @Test

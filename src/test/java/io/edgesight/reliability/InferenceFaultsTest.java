@@ -25,6 +25,7 @@ import io.edgesight.testing.TestModels;
 import org.awaitility.Awaitility;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (it blocks reading a named pipe) is cut off by edgesight.engine.timeout-ms, batches meanwhile fail at once, and
  * the engine runs again once the hung run returns.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class InferenceFaultsTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
