@@ -392,9 +392,9 @@ final class OrtRuntime implements EngineRuntime {
             EnumSet<OrtProvider> providers = ai.onnxruntime.OrtEnvironment.getAvailableProviders();
             List<String> names = new ArrayList<>();
             for (OrtProvider p : providers) names.add(p.getName());
-            return List.of(new RuntimeChecks.Line("onnxruntime", OrtEngine.version() + " (providers: " + String.join(", ", names) + ")"));
+            return List.of(new RuntimeChecks.Line("onnx", "ONNX Runtime " + OrtEngine.version() + " (providers: " + String.join(", ", names) + ")"));
         } catch (LinkageError | RuntimeException e) {
-            return List.of(new RuntimeChecks.Line("onnxruntime", "natives did not load: " + e));
+            return List.of(new RuntimeChecks.Line("onnx", "ONNX Runtime natives did not load: " + e));
         }
     }
 }
