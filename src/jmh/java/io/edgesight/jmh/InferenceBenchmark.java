@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.edgesight.app.Settings;
+import io.edgesight.config.Settings;
 import io.edgesight.bench.ResNet50Generator;
 import io.edgesight.engine.BatchMemory;
 import io.edgesight.engine.Engine;

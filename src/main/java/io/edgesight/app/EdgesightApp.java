@@ -1,5 +1,10 @@
 package io.edgesight.app;
 
+import io.edgesight.config.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.ConfigKeys;
+import io.edgesight.config.ConfigValidator;
+import io.edgesight.stats.PipelineTracker;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -25,15 +30,17 @@ import io.edgesight.predict.ModelDescriptor;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
 import io.edgesight.sink.FrameStore;
-import io.edgesight.sink.HttpAuth;
+import io.edgesight.api.HttpAuth;
 import io.edgesight.sink.JsonLinesRotation;
-import io.edgesight.sink.LatestPredictions;
-import io.edgesight.sink.LivePage;
+import io.edgesight.api.LatestPredictions;
+import io.edgesight.api.LivePage;
 import io.edgesight.sink.OutputRules;
-import io.edgesight.sink.PipelineStats;
+import io.edgesight.stats.PipelineStats;
 import io.edgesight.sink.WebhookTls;
 import io.edgesight.sink.mqtt.MqttConnection;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
+import io.edgesight.camera.CameraComponent;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -50,7 +57,20 @@ public final class EdgesightApp {
     private static final Pattern MODEL_KEY = Pattern.compile("^edgesight\\.models\\.([A-Za-z0-9_-]+)\\.path$");
 
     /** What the command line gives. {@code overrides} win over environment and file (tests, --set). */
-    public record Options(Path config, Path routes, long maxFrames, long durationSeconds, Map<String, String> overrides) {}
+    public record Options(Path config, Path routes, long maxFrames, long durationSeconds, Map<String, String> overrides,
+                          Path builtinRoutes) {
+        public Options(Path config, Path routes, long maxFrames, long durationSeconds, Map<String, String> overrides) {
+            this(config, routes, maxFrames, durationSeconds, overrides, null);
+        }
+
+        /** The same, with a copy of the jar's routes (pipeline.yaml, outputs.yaml, api.yaml) read from {@code dir}. */
+        public Options withBuiltinRoutes(Path dir) {
+            return new Options(config, routes, maxFrames, durationSeconds, overrides, dir);
+        }
+    }
+
+    /** The routes inside the jar: the pipeline's templates, the outputs and the HTTP API. */
+    static final List<String> BUILTIN_ROUTES = List.of("pipeline.yaml", "outputs.yaml", "api.yaml");
 
     private final Options options;
     private final Map<String, String> fileProperties;
@@ -65,6 +85,15 @@ public final class EdgesightApp {
     public EdgesightApp(Options options) {
         this.options = options;
         this.fileProperties = readProperties(options.config());
+        // cameras added through the API (PUT /api/cameras/<id>) come back at every start
+        if ("true".equalsIgnoreCase(String.valueOf(property("edgesight.api.cameras.enabled")).strip())) {
+            fileProperties.putAll(CameraApi.persisted(camerasDir()));
+        }
+    }
+
+    private Path camerasDir() {
+        String d = property("edgesight.api.cameras.dir");
+        return Path.of(d == null || d.isBlank() ? "config/cameras.d" : d.strip());
     }
 
     /** Value of a key: overrides, then system properties, then environment variables, then the file. */
@@ -89,6 +118,7 @@ public final class EdgesightApp {
             Decoders.decoderName(settings, id); // an unknown decoder stops the start before any model loads
         }
         if (models.isEmpty()) throw new UserError("no model configured: declare edgesight.models.<id>.path in " + options.config());
+        List<CameraConfig> cameras = CameraConfig.all(keysInEffect(), this::property, models.stream().map(ModelSpec::id).toList());
         if (!Files.isDirectory(options.routes())) {
             throw new UserError("routes directory " + options.routes().toAbsolutePath() + " does not exist (--routes)");
         }
@@ -103,7 +133,13 @@ public final class EdgesightApp {
         m.configure().setShutdownTimeout(shutdownSeconds);
         tracker = new PipelineTracker();
         m.setPropertyPlaceholderLocations("file:" + options.config().toAbsolutePath());
-        m.configure().withRoutesIncludePattern("file:" + options.routes().toAbsolutePath() + "/*.yaml");
+        StringBuilder include = new StringBuilder();
+        for (String f : BUILTIN_ROUTES) {
+            include.append(options.builtinRoutes() == null ? "classpath:edgesight/routes/" + f
+                    : "file:" + options.builtinRoutes().toAbsolutePath().resolve(f)).append(',');
+        }
+        m.configure().withRoutesIncludePattern(include + "file:" + options.routes().toAbsolutePath() + "/*.yaml");
+        int batchTimeoutMs = settings.integer("edgesight.batch.timeout-ms", 200, 1, 3_600_000);
         m.configure().withName("edgesight");
         if (options.durationSeconds() > 0) m.configure().withDurationMaxSeconds((int) options.durationSeconds());
         engines = new EngineRegistry(models, EngineOptions.from(settings));
@@ -144,12 +180,30 @@ public final class EdgesightApp {
         m.addOverrideProperty("camel.component.infer.timeoutMs",
                 Long.toString(settings.integer("edgesight.engine.timeout-ms", 30_000, 0, Integer.MAX_VALUE)));
         m.bind(Lifecycle.BEAN, lifecycle);
+        CameraApi cameraApi = new CameraApi(camerasDir(), CameraConfig.keysOf(io.edgesight.camera.CameraKeys.DEFAULTS,
+                keysInEffect(), this::property), models.stream().map(ModelSpec::id).toList(),
+                CameraConfig.byCamera(keysInEffect(), this::property));
+        m.bind(CameraApi.BEAN, cameraApi);
         m.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport main) {
-                lifecycle.setCamelContext(main.getCamelContext());
+                CamelContext ctx = main.getCamelContext();
+                lifecycle.setCamelContext(ctx);
+                cameraApi.setCamelContext(ctx);
+                CameraComponent cameraComponent = ctx.getComponent("camera", CameraComponent.class);
+                // a camera opens its source once its model's engine is loaded and its decoder built
+                cameraComponent.setReadiness(id -> engines.ready(modelOf(cameras, id)).thenCompose(e -> decodersReady));
+                cameraComponent.setEveryCameraFailed(message -> lifecycle.fatal(new UserError(message)));
+                try {
+                    for (ModelSpec spec : models) PipelineRoutes.addModel(ctx, spec, batchTimeoutMs);
+                    for (CameraConfig c : cameras) PipelineRoutes.addCamera(ctx, c);
+                } catch (Exception e) {
+                    throw startupError(e);
+                }
+                startEngines(lifecycle, decoders);
                 decoders.setCamelContext(main.getCamelContext());
                 stats.setCamelContext(main.getCamelContext());
+                stats.outputs(new io.edgesight.sink.SinkCounters(main.getCamelContext()));
                 // every paho-mqtt5 endpoint publishes through the one connection (will, TLS, reconnects)
                 main.getCamelContext().getComponent("paho-mqtt5", PahoMqtt5Component.class).setClient(mqtt.client());
             }
@@ -210,6 +264,37 @@ public final class EdgesightApp {
         }
         if (!summaryLogged) LOG.info("stopped: {}", tracker.summary());
         return m.getExitCode();
+    }
+
+    private final java.util.concurrent.CompletableFuture<Void> decodersReady = new java.util.concurrent.CompletableFuture<>();
+
+    /** The model of a camera declared by configuration; for a camera of a route of your own, the first model. */
+    private String modelOf(List<CameraConfig> cameras, String cameraId) {
+        return cameras.stream().filter(c -> c.id().equals(cameraId)).map(CameraConfig::model).findFirst()
+                .orElseGet(() -> engines.specs().keySet().iterator().next());
+    }
+
+    /** Loads and warms up every engine, then builds every decoder, while Camel starts; a failure stops edgesight. */
+    private void startEngines(Lifecycle lifecycle, Decoders decoders) {
+        Thread t = new Thread(() -> {
+            try {
+                engines.prepareAll();
+                decoders.prepareAll();
+                decodersReady.complete(null);
+            } catch (Throwable e) {
+                decodersReady.completeExceptionally(e);
+                lifecycle.fatal(e);
+            }
+        }, "edgesight-engines");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The keys set by the file and the overrides (environment variables and system properties override their values). */
+    private Set<String> keysInEffect() {
+        Set<String> keys = new LinkedHashSet<>(fileProperties.keySet());
+        keys.addAll(options.overrides().keySet());
+        return keys;
     }
 
     /** "offline" on <prefix>/available and a clean disconnect, once. */
@@ -324,7 +409,7 @@ public final class EdgesightApp {
         }
         // route and endpoint errors quote URIs: camera credentials must not reach the one-line error
         return new UserError("edgesight could not start: "
-                + io.edgesight.camera.SecretMasker.mask(rootMessage(e).replaceAll("\\s+", " ")), e);
+                + io.edgesight.config.SecretMasker.mask(rootMessage(e).replaceAll("\\s+", " ")), e);
     }
 
     static String rootMessage(Throwable t) {

@@ -1,7 +1,9 @@
 package io.edgesight.app;
 
+import io.edgesight.config.UserError;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.edgesight.stats.PipelineTracker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -10,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Start-up ordering and fatal errors, for the YAML routes: the engines route starts the camera route group
- * once engines are ready, and a failure there stops the application with one clear message.
+ * Fatal errors (an engine that cannot load, every camera failed) stop the application with one clear message;
+ * the drain that every stop begins with.
  */
 public class Lifecycle implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
@@ -23,32 +25,6 @@ public class Lifecycle implements CamelContextAware {
 
     public Lifecycle(Runnable shutdown) {
         this.shutdown = shutdown;
-    }
-
-    /** Starts every route of a group (e.g. {@code cameras}), in route id order. */
-    public void startRouteGroup(String group) throws Exception {
-        // the engines route can finish before Camel has started every route (a cached engine loads in ms); a camera
-        // started while the context is still starting never delivered a frame, so wait for the start to complete
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (!camelContext.getStatus().isStarted() && System.nanoTime() < deadline) {
-            if (camelContext.getStatus().isStopping() || camelContext.getStatus().isStopped()) return;
-            Thread.sleep(10);
-        }
-        int n = 0;
-        for (Route r : camelContext.getRoutes().stream()
-                .sorted(java.util.Comparator.comparing(Route::getRouteId)).toList()) {
-            if (group.equals(r.getGroup())) {
-                camelContext.getRouteController().startRoute(r.getRouteId());
-                n++;
-            }
-        }
-        if (n == 0) throw new UserError("no routes in group '" + group + "': give the camera routes 'group: " + group + "'");
-        // a camera that cannot start does not stop the others; but when none of them could start, stop with its error
-        io.edgesight.camera.CameraStates cameras = io.edgesight.camera.CameraStates.lookup(camelContext);
-        if (cameras.allFailed()) {
-            throw new UserError(cameras.firstError().orElse("no camera could start"));
-        }
-        LOG.info("started {} route(s) of group '{}'", n, group);
     }
 
     /**
@@ -63,7 +39,8 @@ public class Lifecycle implements CamelContextAware {
         long deadline = t0 + timeoutMillis * 1_000_000L;
         try {
             for (Route r : ctx.getRoutes()) {
-                if ("cameras".equals(r.getGroup()) && ctx.getRouteController().getRouteStatus(r.getRouteId()).isStarted()) {
+                if (r.getConsumer() instanceof io.edgesight.camera.CameraConsumer
+                        && ctx.getRouteController().getRouteStatus(r.getRouteId()).isStarted()) {
                     ctx.getRouteController().stopRoute(r.getRouteId(), Math.max(1, left(deadline) / 1000), java.util.concurrent.TimeUnit.SECONDS);
                 }
             }
@@ -99,7 +76,11 @@ public class Lifecycle implements CamelContextAware {
     public void fatal(Exchange exchange) {
         Throwable t = exchange.getException();
         if (t == null) t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (t == null) t = new IllegalStateException("start-up route failed");
+        fatal(t == null ? new IllegalStateException("start-up route failed") : t);
+    }
+
+    /** Remembers the error and stops the application (engines that cannot load, every camera failed). */
+    public void fatal(Throwable t) {
         if (fatal.compareAndSet(null, t)) {
             Thread stopper = new Thread(shutdown, "edgesight-fatal-stop");
             stopper.setDaemon(true);

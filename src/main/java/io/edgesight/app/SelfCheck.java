@@ -154,7 +154,7 @@ public final class SelfCheck {
             return b.toString().stripTrailing();
         }
 
-        private static void line(StringBuilder b, String key, String value) {
+        static void line(StringBuilder b, String key, String value) {
             b.append("  ").append(String.format(Locale.ROOT, "%-11s", key)).append(value).append('\n');
         }
     }
@@ -170,8 +170,10 @@ public final class SelfCheck {
         synchronized (SelfCheck.class) {
             if (logged == null) {
                 logged = run();
-                LOG.info("{}\n  {}", logged.format(), String.format(Locale.ROOT, "%-11s", "tensorrt")
-                        + "runtime for ONNX models: " + io.edgesight.engine.TrtLibrary.status().describe());
+                StringBuilder b = new StringBuilder(logged.format()).append('\n');
+                // each engine runtime answers for itself (io.edgesight.engine.RuntimeChecks)
+                for (var line : io.edgesight.engine.RuntimeChecks.all()) Result.line(b, line.key(), line.value());
+                LOG.info("{}", b.toString().stripTrailing());
             }
             return logged;
         }

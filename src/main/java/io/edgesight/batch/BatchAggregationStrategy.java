@@ -1,5 +1,6 @@
 package io.edgesight.batch;
 
+import io.edgesight.engine.Batch;
 import io.edgesight.engine.EngineRegistry;
 import io.edgesight.preprocess.PreprocessConstants;
 import io.edgesight.preprocess.PreparedFrame;

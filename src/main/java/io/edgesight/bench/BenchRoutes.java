@@ -11,11 +11,11 @@ import java.util.stream.Stream;
 
 /**
  * A copy of the routes directory for one bench run: extra cameras looping the same file at full speed into the
- * same batcher (written as a user would write them), and for the leak demonstration the bench-only
- * {@link LeakyTensors} step after the engine. The repository's routes are never edited.
+ * same batcher (written as a user would write them), and for the leak demonstration a copy of the jar's routes with
+ * the bench-only {@link LeakyTensors} step after the engine. Neither the repository's nor the jar's routes are edited.
  */
 final class BenchRoutes {
-    private static final Pattern INFER = Pattern.compile("(?m)^(\\s*)- to: infer:sample\\s*$");
+    private static final Pattern INFER = Pattern.compile("(?m)^(\\s*)- to: \"infer:\\{\\{model}}\"\\s*$");
 
     private BenchRoutes() {}
 
@@ -27,13 +27,23 @@ final class BenchRoutes {
         return ids;
     }
 
+    /** The copy of the jar's own routes a run with {@code routes} uses, when there is one (the leak demonstration). */
+    static Path builtinFor(Path routes) {
+        return routes.resolveSibling(routes.getFileName() + "-builtin");
+    }
+
     static Path write(Path dir, Path routes, int cameras, Path video, boolean leak) throws IOException {
         Files.createDirectories(dir);
         try (Stream<Path> s = Files.list(routes)) {
-            for (Path p : s.filter(f -> f.toString().endsWith(".yaml")).toList()) {
-                String text = Files.readString(p);
-                if (leak && p.getFileName().toString().equals("pipeline.yaml")) text = withLeak(text);
-                Files.writeString(dir.resolve(p.getFileName()), text);
+            for (Path p : s.filter(f -> f.toString().endsWith(".yaml")).toList()) Files.copy(p, dir.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (leak) {
+            Path builtin = Files.createDirectories(builtinFor(dir));
+            for (String f : List.of("pipeline.yaml", "outputs.yaml", "api.yaml")) {
+                try (var in = BenchRoutes.class.getResourceAsStream("/edgesight/routes/" + f)) {
+                    String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    Files.writeString(builtin.resolve(f), f.equals("pipeline.yaml") ? withLeak(text) : text);
+                }
             }
         }
         StringBuilder extra = new StringBuilder();
@@ -50,15 +60,15 @@ final class BenchRoutes {
     /** The pipeline with the leaking step right after infer:sample, at the same indentation. */
     static String withLeak(String pipeline) {
         Matcher m = INFER.matcher(pipeline);
-        if (!m.find()) throw new IllegalStateException("routes/pipeline.yaml has no '- to: infer:sample' step to put the leak after");
+        if (!m.find()) throw new IllegalStateException("the jar's pipeline.yaml has no '- to: \"infer:{{model}}\"' step to put the leak after");
         String indent = m.group(1);
-        String step = "\n" + indent + "- bean:\n" + indent + "    ref: leakyTensors\n" + indent + "    method: \"leak(*, 'sample')\"";
+        String step = "\n" + indent + "- bean:\n" + indent + "    ref: leakyTensors\n" + indent + "    method: \"leak(*, '{{model}}')\"";
         return pipeline.substring(0, m.end()) + step + pipeline.substring(m.end());
     }
 
-    /** A looping, full-speed file camera into the sample model's batcher, like routes/pipeline.yaml's camera-sample. */
+    /** A looping, full-speed file camera into the sample model's batcher, written as a route of a user's own. */
     static String cameraRoute(String id, String file) {
-        return "- route:\n    id: camera-" + id + "\n    group: cameras\n    autoStartup: false\n"
+        return "- route:\n    id: camera-" + id + "\n"
                 + "    from:\n      uri: camera:" + id + "\n      parameters:\n"
                 + "        url: \"RAW(" + file.replace("\"", "\\\"") + ")\"\n"
                 + "        loop: \"true\"\n        pacing: \"fast\"\n"

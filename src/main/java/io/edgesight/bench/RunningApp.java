@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.edgesight.app.EdgesightApp;
-import io.edgesight.app.PipelineTracker;
-import io.edgesight.app.UserError;
+import io.edgesight.stats.PipelineTracker;
+import io.edgesight.config.UserError;
 
 /**
  * The application in this process on its own thread, with free ports and a temporary output directory, for runs
@@ -29,7 +29,9 @@ final class RunningApp implements AutoCloseable {
         o.put("camel.server.port", Integer.toString(freePort()));
         o.putAll(overrides);
         o.put("camel.management.port", o.get("camel.server.port"));
-        app = new EdgesightApp(new EdgesightApp.Options(config, routes, 0, 0, o));
+        EdgesightApp.Options options = new EdgesightApp.Options(config, routes, 0, 0, o);
+        if (java.nio.file.Files.isDirectory(BenchRoutes.builtinFor(routes))) options = options.withBuiltinRoutes(BenchRoutes.builtinFor(routes));
+        app = new EdgesightApp(options);
         thread = new Thread(() -> {
             try {
                 app.run();

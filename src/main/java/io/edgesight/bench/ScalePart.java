@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.edgesight.app.PipelineTracker;
+import io.edgesight.stats.PipelineTracker;
 
 /**
  * Part (c): 1..N cameras, each looping the sample video at full speed, into the one batcher of the sample model.

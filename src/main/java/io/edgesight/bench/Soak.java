@@ -12,7 +12,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.edgesight.app.PipelineTracker;
+import io.edgesight.stats.PipelineTracker;
 
 /**
  * {@code edgesight bench soak}: the pipeline at full speed, looping, for minutes; every few seconds RSS, Java heap

@@ -1,10 +1,11 @@
 package io.edgesight.camera;
 
+import io.edgesight.config.SecretMasker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.edgesight.app.PipelineTracker;
+import io.edgesight.stats.PipelineTracker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -13,6 +14,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.StartupListener;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.DefaultConsumer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -73,7 +75,36 @@ public class CameraConsumer extends DefaultConsumer {
         registerMetrics(ctx);
         running = true;
         tracker.sourceStarted(id);
+        // the source opens once Camel has started every route and this camera's model is ready (engine loaded): a
+        // frame read earlier would have nowhere to go. A camera added while edgesight runs is called back at once.
+        begun.set(false);
+        ctx.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                if (alreadyStarted) whenReady();
+            }
 
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                whenReady();
+            }
+        });
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private void whenReady() {
+        if (!begun.compareAndSet(false, true)) return;
+        endpoint.getComponent().readiness(id).whenComplete((ok, error) -> {
+            if (error == null) begin();
+        });
+    }
+
+    /** Opens the source and starts the camera's two threads. */
+    private synchronized void begin() {
+        if (!running) return;
+        CamelContext ctx = getEndpoint().getCamelContext();
+        tracker.sourceOpening(id);
         FrameSource s;
         try {
             s = endpoint.createSource();
@@ -81,6 +112,8 @@ public class CameraConsumer extends DefaultConsumer {
             if (!s.live()) s.open(); // files and folders: a missing one is reported at once
         } catch (CameraException e) {
             fail(e);
+            CameraStates states = CameraStates.lookup(ctx);
+            if (states.allFailed()) endpoint.getComponent().everyCameraFailed(states.firstError().orElse(e.getMessage()));
             return;
         }
         source = s;
@@ -375,6 +408,9 @@ public class CameraConsumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         running = false;
+        synchronized (this) { // a begin() in progress finishes first, so its threads are stopped below
+            begun.set(true);
+        }
         FrameSource s = source;
         if (s != null) s.abort(); // unblock a read where the kind allows (GStreamer, MJPEG)
         if (handoff != null) handoff.close();
@@ -390,7 +426,12 @@ public class CameraConsumer extends DefaultConsumer {
         reader = null;
         pipeline = null;
         source = null;
-        if (state != null && !state.failed() && !state.finished()) {
+        if (state != null && endpoint.getComponent().isRemoving(id)) {
+            // removed while running: the frames it already handed over are published before its last status
+            if (!tracker.awaitInFlight(id, 10_000)) LOG.warn("camera '{}' removed with frames still in flight", id);
+            state.set(CameraStatus.removed, "removed", null);
+            publish();
+        } else if (state != null && !state.failed() && !state.finished()) {
             state.set(CameraStatus.offline, "stopped", null);
             publish();
         }

@@ -1,5 +1,6 @@
 package io.edgesight.camera;
 
+import io.edgesight.config.SecretMasker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -49,11 +50,11 @@ public class CameraEndpoint extends DefaultEndpoint {
     private String format;
     @UriParam(defaultValue = "false", description = "Start a file or folder again from the beginning at its end (demos)")
     private boolean loop;
-    @UriParam(defaultValue = "fast", description = "Files and folders: fast (as fast as the pipeline takes frames) or realtime (at the video's frame rate, or fps for a folder)")
+    @UriParam(defaultValue = "fast", enums = "fast,realtime", description = "Files and folders: fast (as fast as the pipeline takes frames) or realtime (at the video's frame rate, or fps for a folder)")
     private Pacing pacing = Pacing.fast;
     @UriParam(defaultValue = "0", description = "Stop after this many frames (0 = no limit)")
     private long maxFrames;
-    @UriParam(defaultValue = "tcp", description = "RTSP transport: tcp or udp")
+    @UriParam(defaultValue = "tcp", enums = "tcp,udp", description = "RTSP transport: tcp or udp")
     private String rtspTransport = "tcp";
     @UriParam(defaultValue = "-1", description = "Index of the video stream to decode when a source has several (FFmpeg); -1 = the best")
     private int videoStream = -1;
@@ -67,12 +68,13 @@ public class CameraEndpoint extends DefaultEndpoint {
     private int everyNth = 1;
     @UriParam(defaultValue = "2", description = "Frames that may wait for the pipeline (the hand-off)")
     private int queueSize = 2;
-    @UriParam(description = "dropOldest (default for live sources) or block (default for files and folders)")
+    @UriParam(enums = "dropOldest,block", description = "dropOldest (default for live sources) or block (default for files and folders)")
     private DropPolicy dropPolicy;
     @UriParam(defaultValue = "500", description = "First reconnect delay in milliseconds (doubles after every failed attempt)")
     private long reconnectDelayMs = 500;
-    @UriParam(defaultValue = "30000", description = "Longest reconnect delay in milliseconds")
-    private long reconnectMaxDelayMs = 30_000;
+    // a camera that comes back is seen within about a second (the jitter spreads it by +-20 %)
+    @UriParam(defaultValue = "1000", description = "Longest reconnect delay in milliseconds")
+    private long reconnectMaxDelayMs = 1_000;
     @UriParam(defaultValue = "0", description = "Reconnect attempts before the camera gives up (0 = unlimited)")
     private int reconnectMaxAttempts;
     @UriParam(defaultValue = "0.2", description = "Random spread of each reconnect delay, 0..1 (0.2 = +-20%)")

@@ -1,6 +1,6 @@
 package io.edgesight.camera;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 
 /**
  * A camera that cannot be opened or read: the message names the camera and what to check. A

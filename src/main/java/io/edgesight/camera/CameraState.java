@@ -1,5 +1,6 @@
 package io.edgesight.camera;
 
+import io.edgesight.config.SecretMasker;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

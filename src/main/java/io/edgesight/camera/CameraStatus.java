@@ -7,5 +7,7 @@ public enum CameraStatus {
     /** Not delivering frames: not opened yet, lost, given up, failed permanently, finished or stopped (see reason). */
     offline,
     /** Lost, and trying to open the source again (with backoff). */
-    reconnecting
+    reconnecting,
+    /** Removed while edgesight runs (DELETE /api/cameras/<id>); its frames in flight were published first. */
+    removed
 }

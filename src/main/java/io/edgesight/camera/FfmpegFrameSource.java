@@ -1,5 +1,6 @@
 package io.edgesight.camera;
 
+import io.edgesight.config.SecretMasker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

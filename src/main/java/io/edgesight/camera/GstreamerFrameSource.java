@@ -1,5 +1,6 @@
 package io.edgesight.camera;
 
+import io.edgesight.config.SecretMasker;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import java.io.BufferedReader;

@@ -1,5 +1,6 @@
 package io.edgesight.camera;
 
+import io.edgesight.config.SecretMasker;
 import java.net.HttpURLConnection;
 import java.util.function.Supplier;
 

@@ -1,5 +1,6 @@
 package io.edgesight.camera;
 
+import io.edgesight.config.SecretMasker;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 

@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.edgesight.app.Settings;
-import io.edgesight.app.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.UserError;
 import io.edgesight.bench.EngineBench;
 import io.edgesight.bench.PipelineBench;
 import io.edgesight.engine.ModelSpec;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bench}: the bare engine (default) and the whole pipeline, printed as a table and written as JSON. */
-@Command(name = "bench", description = "Benchmark the bare engine for a list of batch sizes (the seed's benchmark); "
+@Command(name = "bench", description = "Benchmark the bare engine for a list of batch sizes; "
         + "with --pipeline also the full pipeline on the configured routes, same model and batch. Give --model-path "
         + "more than once (e.g. a SavedModel and a .onnx file of the same network) to compare runtimes in one run. "
         + "Subcommands: 'bench pipeline' (the whole performance harness) and 'bench soak' (memory and resources over time).",

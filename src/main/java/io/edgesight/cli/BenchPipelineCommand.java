@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import io.edgesight.bench.PipelineHarness;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package io.edgesight.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import io.edgesight.bench.Soak;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.edgesight.app.EdgesightApp;
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import io.edgesight.sample.SampleModelTrainer;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
@@ -33,6 +33,7 @@ public final class EdgesightCli implements Callable<Integer> {
         String[] effective = args.length == 0 || args[0].startsWith("--") && !isHelp(args[0])
                 ? prepend("run", args) : args;
         CommandLine cl = new CommandLine(new EdgesightCli());
+        withHelp(cl);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             UserError u = UserError.find(ex);
             if (u != null) {
@@ -42,6 +43,12 @@ public final class EdgesightCli implements Callable<Integer> {
             throw ex;
         });
         return cl.execute(effective);
+    }
+
+    /** Every command and subcommand answers --help (and -h) with its usage and exit code 0. */
+    private static void withHelp(CommandLine cl) {
+        if (cl.getCommandSpec().optionsMap().get("--help") == null) cl.getCommandSpec().mixinStandardHelpOptions(true);
+        cl.getSubcommands().values().forEach(EdgesightCli::withHelp);
     }
 
     private static boolean isHelp(String a) {

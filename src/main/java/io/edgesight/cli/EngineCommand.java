@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgesight.app.ConfigValidator;
-import io.edgesight.app.Settings;
-import io.edgesight.app.UserError;
+import io.edgesight.config.ConfigValidator;
+import io.edgesight.config.Settings;
+import io.edgesight.config.UserError;
 import io.edgesight.engine.EngineCache;
 import io.edgesight.engine.EngineOptions;
 import io.edgesight.engine.ModelSpec;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import io.edgesight.bench.ResNet50Generator;
 import io.edgesight.models.ModelImporter;
 import picocli.CommandLine;

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.edgesight.app.Settings;
-import io.edgesight.app.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.UserError;
 import io.edgesight.engine.Engine;
 import io.edgesight.engine.EngineException;
 import io.edgesight.engine.ModelSpec;

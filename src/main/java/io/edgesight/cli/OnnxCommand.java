@@ -3,7 +3,7 @@ package io.edgesight.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import io.edgesight.onnx.ColourClassifier;
 import io.edgesight.onnx.ResNetGenerator;
 import picocli.CommandLine;

@@ -2,8 +2,7 @@ package io.edgesight.engine;
 
 import java.util.concurrent.TimeUnit;
 
-import io.edgesight.app.PipelineTracker;
-import io.edgesight.batch.Batch;
+import io.edgesight.stats.PipelineTracker;
 import io.edgesight.preprocess.PreparedFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package io.edgesight.engine;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 
 /** A model that cannot be loaded or run as configured; the message names the model and the fix. */
 public class EngineException extends UserError {

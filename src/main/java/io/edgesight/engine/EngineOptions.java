@@ -2,8 +2,8 @@ package io.edgesight.engine;
 
 import java.util.Locale;
 
-import io.edgesight.app.Settings;
-import io.edgesight.app.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.UserError;
 
 /**
  * How engines are built on this machine ({@code edgesight.engine.*}): the cache directory, the TensorRT

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The models of this deployment (from configuration) and their loaded engines, shared by all routes. */
-public class EngineRegistry extends ServiceSupport {
+public class EngineRegistry extends ServiceSupport implements io.edgesight.preprocess.ModelInputs {
     private static final Logger LOG = LoggerFactory.getLogger(EngineRegistry.class);
     public static final String BEAN = "engines";
 
@@ -20,6 +20,7 @@ public class EngineRegistry extends ServiceSupport {
     private final Map<String, Long> readyNanos = new ConcurrentHashMap<>();
     private final Map<String, String> engineIds = new ConcurrentHashMap<>();
     private final Map<String, String> runtimes = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CompletableFuture<Engine>> ready = new ConcurrentHashMap<>();
 
     private final EngineCache cache;
 
@@ -69,17 +70,51 @@ public class EngineRegistry extends ServiceSupport {
         engines.put(id, e);
         readyNanos.put(id, System.nanoTime());
         runtimes.put(id, e.runtime());
+        ready(id).complete(e);
         return e;
+    }
+
+    /**
+     * The readiness signal of a model's engine: completes once {@link #prepare} has loaded and warmed it up (the
+     * cameras of that model open their sources then), or exceptionally when it could not be prepared.
+     */
+    public java.util.concurrent.CompletableFuture<Engine> ready(String id) {
+        return ready.computeIfAbsent(id, k -> new java.util.concurrent.CompletableFuture<>());
+    }
+
+    /** Prepares every model in configuration order; the first failure fails the readiness of every model left. */
+    public void prepareAll() {
+        for (String id : specs.keySet()) {
+            try {
+                prepare(id);
+            } catch (RuntimeException e) {
+                specs.keySet().forEach(m -> ready(m).completeExceptionally(e));
+                throw e;
+            }
+        }
     }
 
     /** The loaded engine; the startup route must have prepared it. */
     public Engine engine(String id) {
         Engine e = engines.get(id);
-        if (e == null) throw new EngineException("engine '" + id + "' is not ready: the engines startup route prepares it before cameras start");
+        if (e == null) throw new EngineException("engine '" + id + "' is not ready: its cameras start only once it is ready");
         return e;
     }
 
     public Map<String, ModelSpec> specs() { return specs; }
+
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
+
+    @Override
+    public void requireModel(String model) { spec(model); }
+
+    @Override
+    public Target target(String model) {
+        Target t = targets.get(model);
+        if (t != null) return t;
+        Engine e = engine(model);
+        return targets.computeIfAbsent(model, m -> new Target(e.width(), e.height(), e.spec().resize()));
+    }
 
     /** The id of a model's engine: its cache directory name, or {@code <model>-b<batch>-<precision>} when uncached. */
     public String engineId(String id) {

@@ -7,7 +7,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.edgesight.batch.Batch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.edgesight.app.PipelineTracker;
-import io.edgesight.batch.Batch;
+import io.edgesight.stats.PipelineTracker;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;

@@ -2,7 +2,7 @@ package io.edgesight.engine;
 
 import java.nio.file.Path;
 
-import io.edgesight.app.Settings;
+import io.edgesight.config.Settings;
 import io.edgesight.preprocess.ChannelOrder;
 import io.edgesight.preprocess.ResizeMode;
 
@@ -27,7 +27,7 @@ public record ModelSpec(String id, Path path, Path labels, int batchSize, Resize
         String norm = s.string(p + "normalize", "unit");
         String kind = s.string(p + "output-kind", "auto");
         if (!kind.equals("auto") && !kind.equals("logits") && !kind.equals("probabilities")) {
-            throw new io.edgesight.app.UserError(p + "output-kind must be auto, logits or probabilities, got '" + kind + "'");
+            throw new io.edgesight.config.UserError(p + "output-kind must be auto, logits or probabilities, got '" + kind + "'");
         }
         return new ModelSpec(id, Path.of(path), labels == null ? null : Path.of(labels), batch, resize, order, norm,
                 s.decimals(p + "mean"), s.decimals(p + "std"), s.string(p + "output", null), kind,
@@ -43,7 +43,7 @@ public record ModelSpec(String id, Path path, Path labels, int batchSize, Resize
     private static String runtime(String value, String key) {
         String v = value.trim().toLowerCase(java.util.Locale.ROOT);
         if (!RUNTIMES.contains(v)) {
-            throw new io.edgesight.app.UserError(key + ": unknown runtime '" + value + "'; use one of " + String.join(", ", RUNTIMES));
+            throw new io.edgesight.config.UserError(key + ": unknown runtime '" + value + "'; use one of " + String.join(", ", RUNTIMES));
         }
         return v;
     }

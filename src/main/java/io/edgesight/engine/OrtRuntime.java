@@ -396,4 +396,16 @@ final class OrtRuntime implements EngineRuntime {
     public boolean verified(String relativePath) {
         return !relativePath.startsWith(TRT_CACHE + "/");
     }
+
+    /** ONNX Runtime's self-check lines: its version and execution providers, or why its natives did not load. */
+    static List<RuntimeChecks.Line> selfCheck() {
+        try {
+            EnumSet<OrtProvider> providers = ai.onnxruntime.OrtEnvironment.getAvailableProviders();
+            List<String> names = new ArrayList<>();
+            for (OrtProvider p : providers) names.add(p.getName());
+            return List.of(new RuntimeChecks.Line("onnx", "ONNX Runtime " + OrtEngine.version() + " (providers: " + String.join(", ", names) + ")"));
+        } catch (LinkageError | RuntimeException e) {
+            return List.of(new RuntimeChecks.Line("onnx", "ONNX Runtime natives did not load: " + e));
+        }
+    }
 }

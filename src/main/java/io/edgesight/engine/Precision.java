@@ -2,7 +2,7 @@ package io.edgesight.engine;
 
 import java.util.Locale;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 
 /** Numeric precision the engine is built for (TF-TRT's precision_mode). Native TensorFlow always runs FP32. */
 public enum Precision {

@@ -242,8 +242,8 @@ final class TrtRuntime implements EngineRuntime {
         return true;
     }
 
-    /** The self-check's line for this runtime. */
-    static String selfCheckLine() {
-        return TrtLibrary.status().describe();
+    /** The self-check's line for this runtime: what it found, or the missing library and what to install. */
+    static List<RuntimeChecks.Line> selfCheck() {
+        return List.of(new RuntimeChecks.Line("tensorrt", "runtime for ONNX models: " + TrtLibrary.status().describe()));
     }
 }

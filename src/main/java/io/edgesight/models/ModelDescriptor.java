@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 
 /**
  * How to feed an imported model and read its output, written next to its SavedModel as

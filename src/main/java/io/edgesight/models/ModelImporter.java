@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import io.edgesight.preprocess.ChannelOrder;
 import io.edgesight.preprocess.Normalization;
 import io.edgesight.preprocess.ResizeMode;

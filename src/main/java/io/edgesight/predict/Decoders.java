@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.edgesight.app.Settings;
-import io.edgesight.app.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.UserError;
 import io.edgesight.engine.EngineRegistry;
 import io.edgesight.engine.ModelSpec;
 import io.edgesight.engine.Engine;

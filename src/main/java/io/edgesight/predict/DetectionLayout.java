@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import io.edgesight.engine.ModelSpec;
 import io.edgesight.engine.Outputs;
 import io.edgesight.predict.DetectionDecoder.Format;

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 
 /**
  * Class labels in class-id order. Without a file, labels are the class ids. Formats:

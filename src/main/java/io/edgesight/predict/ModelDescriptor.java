@@ -17,9 +17,9 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.edgesight.app.ConfigKeys;
-import io.edgesight.app.ConfigValidator;
-import io.edgesight.app.UserError;
+import io.edgesight.config.ConfigKeys;
+import io.edgesight.config.ConfigValidator;
+import io.edgesight.config.UserError;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -209,7 +209,7 @@ public final class ModelDescriptor {
         String best = null;
         int bestD = Integer.MAX_VALUE;
         for (String k : knownKeys()) {
-            int d = io.edgesight.app.ConfigValidator.distance(key, k);
+            int d = io.edgesight.config.ConfigValidator.distance(key, k);
             if (d < bestD) {
                 bestD = d;
                 best = k;

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.edgesight.engine.InferredFrame;
 import io.edgesight.preprocess.PreparedFrame;
+import io.edgesight.stats.Observed;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -18,7 +19,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 public record Prediction(int schema, String camera, long seq, String captureTime, String inferenceTime, String model,
                          EngineInfo engine, FrameSize frame, List<? extends PredictionItem> predictions,
                          @JsonInclude(JsonInclude.Include.NON_NULL) List<OutputSummary> outputs,
-                         BatchInfo batch, Timings timings) {
+                         BatchInfo batch, Timings timings) implements Observed {
 
     public static final int SCHEMA = 1;
 
@@ -49,6 +50,27 @@ public record Prediction(int schema, String camera, long seq, String captureTime
 
     private static double ms(long nanos) {
         return Math.round(nanos / 10_000.0) / 100.0;
+    }
+
+    // what the statistics read (io.edgesight.stats.Observed); not JSON properties: Jackson serialises the components
+
+    @Override public String engineId() { return engine == null ? null : engine.id(); }
+    @Override public int batchSize() { return batch.size(); }
+    @Override public int batchFill() { return batch.fill(); }
+    @Override public double inferenceMs() { return timings.inferenceMs(); }
+    @Override public double totalMs() { return timings.totalMs(); }
+
+    @Override
+    public List<java.util.Map<String, Object>> items() {
+        List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        for (PredictionItem it : predictions) {
+            java.util.Map<String, Object> pi = new java.util.LinkedHashMap<>();
+            pi.put("label", it.label());
+            pi.put("score", it.score());
+            if (it.box() != null) pi.put("box", it.box());
+            out.add(pi);
+        }
+        return out;
     }
 
     public String topLabel() {

@@ -1,6 +1,6 @@
 package io.edgesight.preprocess;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 
 /** Channel order the model expects. Frames are decoded as BGR (OpenCV's order). */
 public enum ChannelOrder {

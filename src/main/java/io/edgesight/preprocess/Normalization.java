@@ -2,7 +2,7 @@ package io.edgesight.preprocess;
 
 import java.util.Arrays;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 
 /**
  * Per-channel affine map from 8-bit pixel values x (0..255) to model values: {@code y = x * scale[c] + offset[c]},

@@ -3,8 +3,6 @@ package io.edgesight.preprocess;
 import java.util.Map;
 
 import io.edgesight.camera.Frame;
-import io.edgesight.engine.EngineRegistry;
-import io.edgesight.engine.Engine;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -47,17 +45,17 @@ public class PreprocessComponent extends DefaultComponent {
 
         @Override
         public Producer createProducer() {
-            EngineRegistry.lookup(getCamelContext()).spec(model); // unknown model: fail at route start
+            inputs().requireModel(model); // unknown model: fail at route start
             return new DefaultProducer(this) {
                 @Override
                 public void process(Exchange exchange) {
                     Frame frame = exchange.getMessage().getBody(Frame.class);
                     if (frame == null) throw new IllegalArgumentException("preprocess:" + model + " takes frames from a camera: source");
-                    Engine engine = EngineRegistry.lookup(getCamelContext()).engine(model);
+                    ModelInputs.Target engine = inputs().target(model);
                     long t0 = System.nanoTime();
                     Resizer.Resized r;
                     try {
-                        r = Resizer.resize(frame.image(), engine.width(), engine.height(), engine.spec().resize());
+                        r = Resizer.resize(frame.image(), engine.width(), engine.height(), engine.resize());
                     } finally {
                         frame.close(); // the full-size pixels are not needed any more
                     }
@@ -66,6 +64,12 @@ public class PreprocessComponent extends DefaultComponent {
                     exchange.getMessage().setHeader(PreprocessConstants.MODEL, model);
                 }
             };
+        }
+
+        private ModelInputs inputs() {
+            ModelInputs m = getCamelContext().getRegistry().lookupByNameAndType(ModelInputs.BEAN, ModelInputs.class);
+            if (m == null) throw new IllegalStateException("no '" + ModelInputs.BEAN + "' bound; start edgesight through its launcher");
+            return m;
         }
 
         @Override

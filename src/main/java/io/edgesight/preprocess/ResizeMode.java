@@ -3,7 +3,7 @@ package io.edgesight.preprocess;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 
 /** How a frame of any size becomes the model's fixed input size. */
 public enum ResizeMode {

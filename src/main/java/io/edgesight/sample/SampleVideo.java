@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

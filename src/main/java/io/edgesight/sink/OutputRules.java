@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.edgesight.app.Settings;
+import io.edgesight.config.Settings;
 import io.edgesight.predict.Prediction;
 import io.edgesight.predict.PredictionItem;
 import org.apache.camel.Exchange;
@@ -157,11 +157,11 @@ public class OutputRules {
     public String deadLetterLine(Exchange exchange) throws java.io.IOException {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         // the URL and the error (which quotes it) may carry credentials: masked like camera URLs
-        String error = t == null ? "unknown error" : io.edgesight.camera.SecretMasker.mask(t.getClass().getSimpleName() + ": " + t.getMessage());
+        String error = t == null ? "unknown error" : io.edgesight.config.SecretMasker.mask(t.getClass().getSimpleName() + ": " + t.getMessage());
         String body = exchange.getMessage().getBody(String.class);
         com.fasterxml.jackson.databind.node.ObjectNode line = JSON.createObjectNode();
         line.put("time", java.time.Instant.now().toString());
-        line.put("url", io.edgesight.camera.SecretMasker.mask(webhookUrl));
+        line.put("url", io.edgesight.config.SecretMasker.mask(webhookUrl));
         line.put("error", error);
         try {
             line.set("payload", JSON.readTree(body));
@@ -180,7 +180,7 @@ public class OutputRules {
         }
         if (n > 0) {
             LOG.warn("webhook {}: gave up on {} prediction(s) after retries (last error: {}); they are in {}",
-                    io.edgesight.camera.SecretMasker.mask(webhookUrl), n, error,
+                    io.edgesight.config.SecretMasker.mask(webhookUrl), n, error,
                     deadLetter.toAbsolutePath());
         }
         return JSON.writeValueAsString(line) + "\n";

@@ -3,7 +3,7 @@ package io.edgesight.sink;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import io.edgesight.app.Settings;
+import io.edgesight.config.Settings;
 import io.edgesight.sink.mqtt.MqttConnection;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import io.edgesight.app.Settings;
+import io.edgesight.config.Settings;
 import io.edgesight.engine.EngineRegistry;
 import io.edgesight.engine.InferredFrame;
 import io.edgesight.engine.ModelSpec;

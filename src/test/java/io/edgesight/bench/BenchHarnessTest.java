@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgesight.cli.EdgesightCli;
 import io.edgesight.sample.SampleVideo;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * checked is what a user reads from the results: the JSON has every part's fields with plausible values, every frame
  * of a bounded run arrived, both cameras were served, the PNGs are images. No speed is asserted.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class BenchHarnessTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path VIDEO = Path.of("target/test-video/shapes.mp4");

@@ -107,12 +107,16 @@ class DriftTest {
     }
 
     @Test
-    void theLeakStepGoesRightAfterTheEngineInACopyOfThePipeline() {
-        String pipeline = "      steps:\n        - to: infer:sample\n        - split:\n";
+    void theLeakStepGoesRightAfterTheEngineInACopyOfThePipeline() throws Exception {
+        String pipeline = "      steps:\n        - to: \"infer:{{model}}\"\n        - split:\n";
         String leaky = BenchRoutes.withLeak(pipeline);
-        assertThat(leaky).isEqualTo("      steps:\n        - to: infer:sample\n        - bean:\n            ref: leakyTensors\n"
-                + "            method: \"leak(*, 'sample')\"\n        - split:\n");
+        assertThat(leaky).isEqualTo("      steps:\n        - to: \"infer:{{model}}\"\n        - bean:\n            ref: leakyTensors\n"
+                + "            method: \"leak(*, '{{model}}')\"\n        - split:\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchRoutes.withLeak("- to: infer:other\n"))
-                .hasMessageContaining("infer:sample");
+                .hasMessageContaining("infer:{{model}}");
+        // the jar's own pipeline has the step
+        assertThat(BenchRoutes.withLeak(new String(java.nio.file.Files.readAllBytes(
+                java.nio.file.Path.of("src/main/resources/edgesight/routes/pipeline.yaml")), java.nio.charset.StandardCharsets.UTF_8)))
+                .contains("ref: leakyTensors");
     }
 }

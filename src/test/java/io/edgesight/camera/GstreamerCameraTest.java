@@ -13,12 +13,14 @@ import io.edgesight.testing.CameraHarness;
 import io.edgesight.testing.Tools;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The CSI code path with a real gst-launch-1.0 child process: videotestsrc stands in for nvarguscamerasrc
  * (csiEmulation=true), everything else is what runs on a Jetson.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class GstreamerCameraTest {
     static final int W = 336, H = 240;
     /** SMPTE bars (videotestsrc draws them at full intensity), BGR: white, yellow, cyan, green, magenta, red, blue. */

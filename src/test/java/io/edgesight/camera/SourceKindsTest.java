@@ -1,5 +1,6 @@
 package io.edgesight.camera;
 
+import io.edgesight.config.SecretMasker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

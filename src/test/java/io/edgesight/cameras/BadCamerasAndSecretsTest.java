@@ -24,6 +24,7 @@ import org.apache.logging.log4j.Level;
 import org.awaitility.Awaitility;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the other cameras keep running; a password planted in two camera URLs appears in no log line (debug included),
  * no MQTT message, and no HTTP answer (API, health, metrics).
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class BadCamerasAndSecretsTest {
     static final String SECRET = "planted-Secret-42";
 

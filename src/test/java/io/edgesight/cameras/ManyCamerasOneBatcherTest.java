@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgesight.app.PipelineTracker;
+import io.edgesight.stats.PipelineTracker;
 import io.edgesight.sample.ShapeRenderer;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
 import io.edgesight.testing.AppRunner;
@@ -26,6 +26,7 @@ import io.edgesight.testing.RtspServer;
 import io.edgesight.testing.Tools;
 import org.awaitility.Awaitility;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * frame. Each prediction must carry its own camera's id (each camera has its own frame size and, for two of them,
  * its own shape), and the 5 fps MJPEG camera must still get its frames inferred next to the 25 fps RTSP camera.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class ManyCamerasOneBatcherTest {
     static final ObjectMapper JSON = new ObjectMapper();
     /** camera -> frame size it delivers. */
@@ -49,9 +51,9 @@ class ManyCamerasOneBatcherTest {
     }
 
     static String slowInference(String pipeline) {
-        String marker = "\n        - to: infer:sample\n";
-        assertThat(pipeline).as("routes/pipeline.yaml still runs infer:sample").contains(marker);
-        return pipeline.replace(marker, marker + "        - delay:\n            asyncDelayed: false\n            expression:\n              constant: \"150\"\n");
+        String marker = "\n          - to: \"infer:{{model}}\"\n";
+        assertThat(pipeline).as("the jar's pipeline.yaml still runs infer:{{model}}").contains(marker);
+        return pipeline.replace(marker, marker + "          - delay:\n              asyncDelayed: false\n              expression:\n                constant: \"150\"\n");
     }
 
     @Test

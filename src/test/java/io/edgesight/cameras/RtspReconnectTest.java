@@ -15,6 +15,7 @@ import io.edgesight.testing.AppRunner;
 import io.edgesight.testing.MqttCollector;
 import io.edgesight.testing.RtspServer;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * server is killed mid-stream and started again; both cameras reconnect by themselves, MQTT shows offline then
  * online (retained), the health check is DOWN meanwhile, and the app never stops.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class RtspReconnectTest {
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import io.edgesight.app.PipelineTracker;
-import io.edgesight.app.Settings;
+import io.edgesight.stats.PipelineTracker;
+import io.edgesight.config.Settings;
 import io.edgesight.batch.BatchAggregationStrategy;
 import io.edgesight.camera.CameraState;
 import io.edgesight.camera.CameraStates;
@@ -23,6 +23,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the completing thread, seda of 2 batches, infer) with inference slowed to about 10 frames a second by a delay.
  * Latency stays bounded, the drop counter rises, and no queue grows.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class SlowInferenceTest {
 
     record Sample(long atMillis, long latencyMillis) {}

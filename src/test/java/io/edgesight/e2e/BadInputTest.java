@@ -16,6 +16,7 @@ import io.edgesight.testing.OnnxTestModels;
 import io.edgesight.testing.Ports;
 import io.edgesight.testing.TestModels;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Each kind of bad input, run as a user runs edgesight (a separate JVM): one clear line naming the bad
  * thing, a non-zero exit, and no stack trace.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class BadInputTest {
 
     @BeforeAll
@@ -219,7 +221,6 @@ class BadInputTest {
     @Test
     void yamlRouteThatDoesNotParse(@TempDir Path tmp) throws Exception {
         Path routes = Files.createDirectories(tmp.resolve("routes"));
-        Files.copy(Path.of("routes/pipeline.yaml"), routes.resolve("pipeline.yaml"));
         Files.writeString(routes.resolve("broken.yaml"), "- route:\n    from:\n      uri: timer:x\n     steps: [\n");
         assertOneClearError(edgesight(routes, Path.of("config/application.properties")), "broken.yaml");
     }

@@ -28,10 +28,12 @@ import io.edgesight.testing.PayloadSchema;
 import io.edgesight.testing.Ports;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real routes and config on the sample video, observed the way a user would: MQTT, the file, HTTP. */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class EndToEndTest {
     static final Path VIDEO = Path.of("target/test-video/shapes.mp4");
     static final ObjectMapper JSON = new ObjectMapper();

@@ -23,6 +23,7 @@ import io.edgesight.testing.PayloadSchema;
 import io.edgesight.testing.Ports;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * "offline" when the process is killed with SIGKILL), the stats topic, the prediction topic; the broker stopped
  * for 20 s and started again: with QoS 1 every prediction made meanwhile arrives, in order.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class MosquittoEndToEndTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path WORK = Path.of("target/mosquitto-e2e");

@@ -40,6 +40,7 @@ import io.edgesight.testing.Ports;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.TestInstance;
  * at first, MQTT topics, rotated JSON lines and snapshot files. Every payload is validated against the schema.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class OutputsEndToEndTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TOKEN = "tok-3f9a2c";

@@ -17,6 +17,7 @@ import io.edgesight.sample.SampleVideo;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
 import io.edgesight.testing.PayloadSchema;
 import io.edgesight.testing.Ports;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The same run uses a copy of the sample model whose model.yaml says {@code task: raw}: the descriptor picks the
  * raw decoder, so the payloads carry the output summary (and still validate against the schema).
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class WebhookDeadLetterTest {
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -12,10 +12,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.edgesight.testing.TestModels;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Engine builds across real processes, as two services starting at once on one box would. */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class EngineProcessesTest {
 
     static Process engineBuild(Path config, Path engines, Path model) throws Exception {

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgesight.app.Settings;
+import io.edgesight.config.Settings;
 import io.edgesight.onnx.ColourClassifier;
 import io.edgesight.testing.OnnxTestModels;
 import org.junit.jupiter.api.BeforeEach;

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.edgesight.app.Settings;
+import io.edgesight.config.Settings;
 import io.edgesight.onnx.ColourClassifier;
 import io.edgesight.preprocess.TensorLayout;
 import io.edgesight.testing.OnnxTestModels;

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import ai.onnxruntime.OrtProvider;
-import io.edgesight.app.Settings;
+import io.edgesight.config.Settings;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
-import io.edgesight.app.Settings;
-import io.edgesight.app.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.UserError;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.OptimizerOptions;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 
 /**
  * Seeded random inputs for the parser fuzz tests (a plain JUnit harness: generate, mutate, check the outcome).

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import io.edgesight.app.ConfigKeys;
+import io.edgesight.config.ConfigKeys;
 import io.edgesight.predict.ModelDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.edgesight.app.EdgesightApp;
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -22,7 +22,8 @@ class RouteYamlFuzzTest {
 
     @Test
     void mutatedRouteFilesLoadOrGiveOneClearError() throws Exception {
-        List<Path> files = List.of(Path.of("routes/pipeline.yaml"), Path.of("routes/outputs.yaml"), Path.of("routes/api.yaml"));
+        List<Path> files = List.of(Path.of("src/main/resources/edgesight/routes/pipeline.yaml"),
+                Path.of("src/main/resources/edgesight/routes/outputs.yaml"), Path.of("src/main/resources/edgesight/routes/api.yaml"));
         List<String> texts = files.stream().map(f -> {
             try {
                 return Files.readString(f);

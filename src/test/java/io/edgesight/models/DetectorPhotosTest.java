@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.edgesight.app.ConfigValidator;
-import io.edgesight.app.Settings;
+import io.edgesight.config.ConfigValidator;
+import io.edgesight.config.Settings;
 import io.edgesight.engine.ModelSpec;
 import io.edgesight.engine.TfEngine;
 import io.edgesight.predict.Detection;
@@ -26,6 +26,7 @@ import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Tensor;
 import org.tensorflow.TensorMemory;
@@ -36,6 +37,7 @@ import org.tensorflow.TensorMemory;
  * the obvious objects are found with their COCO labels and boxes where they are. Annotated copies are written to
  * target/detector-photos/ for a person to look at.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class DetectorPhotosTest {
     static TfEngine engine;
     static DetectionDecoder decoder;

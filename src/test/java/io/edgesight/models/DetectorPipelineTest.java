@@ -19,6 +19,7 @@ import io.edgesight.testing.MqttCollector;
 import io.edgesight.testing.PayloadSchema;
 import io.edgesight.testing.Ports;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,16 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  * photographs (from Debian packages) -> letterbox -> batch -> infer -> detection decoding -> MQTT. Every photo's
  * obvious object arrives with its COCO label and a box inside the photo.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class DetectorPipelineTest {
 
     @Test
     void realPhotosThroughThePipelineArriveOnMqttWithCocoLabelsAndBoxes(@TempDir Path tmp) throws Exception {
         Path model = DetectorSample.model();
         Path photos = DetectorSample.photos();
-        Path routes = Files.createDirectories(tmp.resolve("routes"));
-        Files.copy(Path.of("src/test/resources/routes-detector/detector.yaml"), routes.resolve("detector.yaml"));
-        Files.copy(Path.of("routes/outputs.yaml"), routes.resolve("outputs.yaml"));
-        Files.copy(Path.of("routes/api.yaml"), routes.resolve("api.yaml"));
+        Path routes = Files.createDirectories(tmp.resolve("routes")); // no routes of its own: cameras and models are keys
 
         Map<String, String> o = new LinkedHashMap<>();
         String m = "edgesight.models.detector.";
@@ -53,6 +52,8 @@ class DetectorPipelineTest {
         o.put(m + "iou-threshold", "0.4");
         o.put(m + "max-detections", "10");
         o.put("edgesight.cameras.photos.url", "folder:" + photos.toAbsolutePath());
+        o.put("edgesight.cameras.photos.model", "detector");
+        o.put("edgesight.cameras.sample.url", ""); // no sample camera
         o.put("edgesight.output.dir", tmp.resolve("out").toString());
         o.put("edgesight.engine.dir", "target/test-engines");
         o.put("edgesight.sample.video", "target/test-video/shapes.mp4");

@@ -21,6 +21,7 @@ import io.edgesight.preprocess.TensorWriter;
 import io.edgesight.testing.DetectorSample;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Result;
@@ -49,6 +50,7 @@ import org.tensorflow.types.TFloat32;
  * (what edgesight reports) score 5e-3 and box corners 0.5 px of the 512 px input. Measured: see the printed line
  * (heat map 7e-4, wh 1.2% worst cell and 0.07 px mean, detections 2.7e-4 in score and 0.02 px).
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class TfjsAgreementTest {
     static final String[] OUTPUTS = {"tower_0/detections", "tower_0/keypoints", "tower_0/wh"};
 

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.edgesight.app.Settings;
+import io.edgesight.config.Settings;
 import io.edgesight.engine.BatchMemory;
 import io.edgesight.engine.Engine;
 import io.edgesight.engine.Engines;

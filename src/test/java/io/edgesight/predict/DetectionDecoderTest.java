@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import io.edgesight.app.Settings;
-import io.edgesight.app.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.UserError;
 import io.edgesight.predict.DetectionDecoder.Config;
 import io.edgesight.predict.DetectionDecoder.Coordinates;
 import io.edgesight.predict.DetectionDecoder.Format;

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgesight.app.PipelineTracker;
+import io.edgesight.stats.PipelineTracker;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.testing.AppRunner;
 import io.edgesight.testing.LogCapture;
@@ -21,6 +21,7 @@ import io.edgesight.testing.Mosquitto;
 import io.edgesight.testing.MqttCollector;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * died are sent again by the outbox after the reconnect). The 20 s outage of a running broker with persistence is
  * e2e/MosquittoEndToEndTest.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class BrokerFaultsTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path VIDEO = Path.of("target/test-video/shapes.mp4");

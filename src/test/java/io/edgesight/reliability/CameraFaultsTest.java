@@ -21,6 +21,7 @@ import io.edgesight.testing.MqttCollector;
 import org.awaitility.Awaitility;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * recovers from each, and the other camera's predictions go on throughout. RTSP server kill/restart is
  * cameras/RtspReconnectTest; a GStreamer child killed is camera/GstreamerCameraTest.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class CameraFaultsTest {
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -16,7 +16,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgesight.app.PipelineTracker;
+import io.edgesight.stats.PipelineTracker;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
 import io.edgesight.testing.AppRunner;
 import io.edgesight.testing.LogCapture;
@@ -25,6 +25,7 @@ import io.edgesight.testing.TestModels;
 import org.awaitility.Awaitility;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (it blocks reading a named pipe) is cut off by edgesight.engine.timeout-ms, batches meanwhile fail at once, and
  * the engine runs again once the hung run returns.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class InferenceFaultsTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -137,8 +139,8 @@ class InferenceFaultsTest {
             o.put("edgesight.cameras.sample.pacing", "realtime");
             o.put("edgesight.engine.timeout-ms", "500");
             // a folder at 20 frames per second: 3 s of frames, the hung run holds the engine for about one of them
-            Path routes = AppRunner.routes(tmp.resolve("routes"), null, p -> p.replace(
-                    "pacing: \"{{edgesight.cameras.sample.pacing}}\"", "pacing: \"{{edgesight.cameras.sample.pacing}}\"\n        fps: \"20\""));
+            o.put("edgesight.cameras.sample.fps", "20");
+            Path routes = AppRunner.routes(tmp.resolve("routes"), null, p -> p);
             AppRunner app = new AppRunner(routes, tmp.resolve("out"), o);
             long releasedAtSeq;
             try {

@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgesight.app.PipelineTracker;
+import io.edgesight.stats.PipelineTracker;
 import io.edgesight.e2e.EdgesightProcess;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
 import io.edgesight.testing.AppRunner;
@@ -24,6 +24,7 @@ import io.edgesight.testing.MqttCollector;
 import io.edgesight.testing.Ports;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * drains every batch in flight to MQTT before the exit. A full disk under the JSON lines files (a real 256 KB tmpfs)
  * is reported and costs no MQTT message. kill -9 in the middle of an engine build leaves nothing that is used later.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class ProcessFaultsTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path VIDEO = Path.of("target/test-video/shapes.mp4");

@@ -10,13 +10,14 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.edgesight.app.EdgesightApp;
-import io.edgesight.app.UserError;
+import io.edgesight.config.UserError;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
 import io.edgesight.testing.Ports;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * bound to an address other machines reach, it refuses to start without a username and password, and with them it
  * refuses anonymous clients and accepts the configured one, over that address.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class BrokerExposureTest {
 
     @Test

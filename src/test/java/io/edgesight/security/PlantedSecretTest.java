@@ -33,6 +33,7 @@ import org.awaitility.Awaitility;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.TestInstance;
  * the token.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class PlantedSecretTest {
     static final String SECRET = "planted-S3cret-77";
     static final List<String> API = List.of("/", "/api/cameras", "/api/cameras/esp/latest", "/api/cameras/esp/latest.jpg",

@@ -9,12 +9,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpsServer;
-import io.edgesight.app.Settings;
-import io.edgesight.app.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.UserError;
 import io.edgesight.sink.WebhookTls;
 import io.edgesight.testing.AppRunner;
 import io.edgesight.testing.Ports;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that CA, the real app delivers predictions to it over TLS (the untrusted case is in PlantedSecretTest, which sends
  * to the same kind of server without the trust store). A wrong trust-store password stops the start with one line.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class WebhookTlsTest {
 
     @Test

@@ -1,5 +1,6 @@
 package io.edgesight.sink;
 
+import io.edgesight.api.HttpAuth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,8 +9,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import io.edgesight.app.Settings;
-import io.edgesight.app.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.UserError;
 import io.edgesight.predict.Classification;
 import io.edgesight.predict.Prediction;
 import org.apache.camel.CamelContext;

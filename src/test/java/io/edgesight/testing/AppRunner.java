@@ -25,27 +25,37 @@ public final class AppRunner implements AutoCloseable {
     private volatile Throwable failure;
     private volatile Integer exitCode;
 
+    /** The jar's own routes, as in src/main/resources (the pipeline templates, outputs, API). */
+    public static final Path BUILTIN = Path.of("src/main/resources/edgesight/routes");
+
     /**
-     * Copies routes/*.yaml into {@code dir} (pipeline.yaml through {@code pipelineEdit}) and adds {@code cameras}
-     * as cameras.yaml.
+     * A routes directory {@code dir} with {@code cameras} as cameras.yaml; when {@code pipelineEdit} changes the jar's
+     * pipeline.yaml, the edited copy of the jar's routes is written to {@code dir}-builtin, which the AppRunner then
+     * uses instead of the jar's.
      */
     public static Path routes(Path dir, String cameras, UnaryOperator<String> pipelineEdit) throws Exception {
         Files.createDirectories(dir);
-        try (Stream<Path> s = Files.list(Path.of("routes"))) {
-            for (Path p : s.filter(f -> f.toString().endsWith(".yaml")).toList()) {
-                String text = Files.readString(p);
-                if (p.getFileName().toString().equals("pipeline.yaml")) text = pipelineEdit.apply(text);
-                Files.writeString(dir.resolve(p.getFileName()), text);
+        String pipeline = Files.readString(BUILTIN.resolve("pipeline.yaml"));
+        String edited = pipelineEdit.apply(pipeline);
+        if (!edited.equals(pipeline)) {
+            Path builtin = Files.createDirectories(builtinOf(dir));
+            try (Stream<Path> s = Files.list(BUILTIN)) {
+                for (Path p : s.filter(f -> f.toString().endsWith(".yaml")).toList()) Files.copy(p, builtin.resolve(p.getFileName()));
             }
+            Files.writeString(builtin.resolve("pipeline.yaml"), edited);
         }
         if (cameras != null) Files.writeString(dir.resolve("cameras.yaml"), cameras);
         return dir;
     }
 
+    static Path builtinOf(Path routes) {
+        return routes.resolveSibling(routes.getFileName() + "-builtin");
+    }
+
     /** A camera route in YAML, as a user writes one. */
     public static String cameraRoute(String id, String url, Map<String, String> parameters) {
         StringBuilder sb = new StringBuilder();
-        sb.append("- route:\n    id: camera-").append(id).append("\n    group: cameras\n    autoStartup: false\n")
+        sb.append("- route:\n    id: camera-").append(id).append("\n")
                 .append("    from:\n      uri: camera:").append(id).append("\n      parameters:\n")
                 .append("        url: \"").append(url.replace("\"", "\\\"")).append("\"\n");
         parameters.forEach((k, v) -> sb.append("        ").append(k).append(": \"").append(v).append("\"\n"));
@@ -60,7 +70,9 @@ public final class AppRunner implements AutoCloseable {
         o.put("camel.server.port", Integer.toString(httpPort));
         o.put("camel.management.port", Integer.toString(httpPort));
         o.putAll(extra);
-        app = new EdgesightApp(new EdgesightApp.Options(Path.of("config/application.properties"), routes, 0, 300, o));
+        EdgesightApp.Options options = new EdgesightApp.Options(Path.of("config/application.properties"), routes, 0, 300, o);
+        if (Files.isDirectory(builtinOf(routes))) options = options.withBuiltinRoutes(builtinOf(routes));
+        app = new EdgesightApp(options);
         thread = new Thread(() -> {
             try {
                 exitCode = app.run();

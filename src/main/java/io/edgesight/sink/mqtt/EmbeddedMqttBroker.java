@@ -125,10 +125,10 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         try {
             loopback = java.net.InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
         } catch (java.net.UnknownHostException e) {
-            throw new io.edgesight.app.UserError("edgesight.mqtt.embedded.host '" + host + "' is not a known host name or address");
+            throw new io.edgesight.config.UserError("edgesight.mqtt.embedded.host '" + host + "' is not a known host name or address");
         }
         if (!loopback && (username == null || username.isBlank() || password == null || password.isBlank())) {
-            throw new io.edgesight.app.UserError("edgesight.mqtt.embedded.host is " + host + ", reachable from other machines:"
+            throw new io.edgesight.config.UserError("edgesight.mqtt.embedded.host is " + host + ", reachable from other machines:"
                     + " set edgesight.mqtt.username and edgesight.mqtt.password so that MQTT clients must log in,"
                     + " or keep the embedded broker on 127.0.0.1");
         }

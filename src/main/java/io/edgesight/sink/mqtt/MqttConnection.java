@@ -21,8 +21,9 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import io.edgesight.app.Settings;
-import io.edgesight.app.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.BrokerUrl;
+import io.edgesight.config.UserError;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -50,7 +51,6 @@ public final class MqttConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     public static final String CLIENT_BEAN = "mqttClient";
     public static final String BEAN = "mqttConnection";
-    private static final Set<String> SCHEMES = Set.of("tcp", "ssl", "ws", "wss");
 
     /** What the connection needs, from edgesight.mqtt.* (see config/application.properties). */
     public record Options(String url, String clientId, String username, String password, String prefix,
@@ -127,25 +127,7 @@ public final class MqttConnection implements AutoCloseable {
 
     /** A broker URL Paho can use: tcp://host:port, ssl://host:port (ws/wss too); otherwise one clear error. */
     public static String checkUrl(String url) {
-        String hint = "; expected tcp://host:1883 or ssl://host:8883 (edgesight.mqtt.broker-url)";
-        URI u;
-        try {
-            u = new URI(url.trim());
-        } catch (URISyntaxException e) {
-            throw new UserError("edgesight.mqtt.broker-url '" + url + "' does not parse (" + e.getReason() + ")" + hint);
-        }
-        String scheme = u.getScheme() == null ? null : u.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme == null || !SCHEMES.contains(scheme)) {
-            throw new UserError("edgesight.mqtt.broker-url '" + url + "' does not parse: "
-                    + (scheme == null ? "no scheme" : "unknown scheme '" + scheme + "'") + hint);
-        }
-        if (u.getHost() == null || u.getHost().isBlank()) {
-            throw new UserError("edgesight.mqtt.broker-url '" + url + "' does not parse: no host" + hint);
-        }
-        if (u.getPort() == 0 || u.getPort() > 65535) {
-            throw new UserError("edgesight.mqtt.broker-url '" + url + "' does not parse: bad port" + hint);
-        }
-        return url.trim();
+        return BrokerUrl.check(url);
     }
 
     static SSLContext sslContext(Options o) {

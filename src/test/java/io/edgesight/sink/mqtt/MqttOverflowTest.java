@@ -15,6 +15,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * bounded buffer; beyond the bound the oldest are dropped and counted; after the broker is back the rest arrive
  * in order; the connection announces itself online again, and offline when closed.
  */
+@Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
 class MqttOverflowTest {
 
     @Test

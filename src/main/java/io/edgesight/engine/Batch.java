@@ -1,11 +1,9 @@
-package io.edgesight.batch;
+package io.edgesight.engine;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import io.edgesight.engine.BatchMemory;
-import io.edgesight.engine.Engine;
 import io.edgesight.preprocess.PreparedFrame;
 
 /**
@@ -48,7 +46,8 @@ public final class Batch implements AutoCloseable {
     /** The batch's input memory, to hand to {@link Engine#run}. */
     public BatchMemory memory() { return memory; }
     public long completedNanos() { return completedNanos; }
-    void markCompleted() { completedNanos = System.nanoTime(); }
+    /** The batcher completed the batch (its frames wait for the engine from now on). */
+    public void markCompleted() { completedNanos = System.nanoTime(); }
 
     @Override
     public void close() {

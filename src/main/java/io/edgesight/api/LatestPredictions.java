@@ -1,4 +1,4 @@
-package io.edgesight.sink;
+package io.edgesight.api;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,4 @@
-package io.edgesight.app;
+package io.edgesight.stats;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,10 +49,14 @@ public class PipelineTracker {
     private final Map<String, Long> startedNanos = new ConcurrentHashMap<>();
 
     public void sourceStarted(String camera) {
-        startedNanos.putIfAbsent(camera, System.nanoTime());
         Counters c = of(camera);
         c.finished = false;
         c.sourceFailed = false;
+    }
+
+    /** The camera opens its source (Camel has started and its model is ready). */
+    public void sourceOpening(String camera) {
+        startedNanos.putIfAbsent(camera, System.nanoTime());
     }
 
     /** A live camera dropped a frame because the pipeline was busy (the frame never entered the route). */
@@ -108,7 +112,7 @@ public class PipelineTracker {
         return cameras.values().stream().mapToLong(c -> c.published.sum()).sum();
     }
 
-    /** nanoTime at which each camera first started. */
+    /** nanoTime at which each camera first began to open its source. */
     public Map<String, Long> startedNanos() { return Map.copyOf(startedNanos); }
 
     public long emitted(String camera) { return of(camera).emitted.sum(); }
@@ -178,6 +182,20 @@ public class PipelineTracker {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         synchronized (lock) {
             while (!inFlightDone()) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) return false;
+                lock.wait(Math.min(left, 200));
+            }
+        }
+        return true;
+    }
+
+    /** Waits up to {@code millis} until every frame the camera emitted is published or failed; returns whether it is. */
+    public boolean awaitInFlight(String camera, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        Counters c = of(camera);
+        synchronized (lock) {
+            while (c.published.sum() + c.failed.sum() < c.emitted.sum()) {
                 long left = (deadline - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) return false;
                 lock.wait(Math.min(left, 200));

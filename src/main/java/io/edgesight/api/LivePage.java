@@ -1,4 +1,4 @@
-package io.edgesight.sink;
+package io.edgesight.api;
 
 import java.io.IOException;
 import java.io.InputStream;

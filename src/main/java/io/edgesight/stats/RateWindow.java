@@ -1,4 +1,4 @@
-package io.edgesight.sink;
+package io.edgesight.stats;
 
 /** Events per second over the last {@code seconds} seconds, in one-second buckets (thread-safe). */
 final class RateWindow {

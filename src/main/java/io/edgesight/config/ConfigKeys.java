@@ -1,4 +1,4 @@
-package io.edgesight.app;
+package io.edgesight.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.edgesight.camera.SecretMasker;
 
 /**
  * Every documented configuration key with the type and range of its value: the one table that start-up
@@ -35,6 +34,7 @@ public final class ConfigKeys {
     public record Key(String name, String type, Check check, boolean secret) {}
 
     private static final Map<String, Key> KEYS = new LinkedHashMap<>();
+    private static final Map<String, Key> CONTRIBUTED = new LinkedHashMap<>();
 
     static {
         String m = "edgesight.models.{id}.";
@@ -82,10 +82,10 @@ public final class ConfigKeys {
         add(integer(e + "timeout-ms", 0, 3_600_000));
         add(integer("edgesight.shutdown.timeout-s", 1, 3_600));
 
-        // camera urls are checked per camera when it starts (a bad camera must not stop the others)
-        add(text("edgesight.cameras.{id}.url"));
-        add(bool("edgesight.cameras.{id}.loop"));
-        add(choice("edgesight.cameras.{id}.pacing", "pacing", "fast", "realtime"));
+        // the camera's model; its endpoint options (url, fps, ...) are contributed keys (KeyProvider, docs/CAMERAS.md)
+        add(text("edgesight.cameras.{id}.model"));
+        add(bool("edgesight.api.cameras.enabled"));
+        add(path("edgesight.api.cameras.dir"));
         add(integer("edgesight.batch.timeout-ms", 1, 3_600_000));
         add(path("edgesight.sample.video"));
 
@@ -150,24 +150,38 @@ public final class ConfigKeys {
         add(bool("camel.management.health-check-enabled"));
         add(bool("camel.management.metrics-enabled"));
         add(bool("camel.metrics.enabled"));
+
+        for (KeyProvider p : java.util.ServiceLoader.load(KeyProvider.class, ConfigKeys.class.getClassLoader())) {
+            for (Key k : p.keys()) {
+                if (KEYS.containsKey(k.name()) || CONTRIBUTED.put(k.name(), k) != null) {
+                    throw new IllegalStateException("key listed twice: " + k.name());
+                }
+            }
+        }
     }
 
     private static final Pattern ID = Pattern.compile("^edgesight\\.(models|cameras)\\.([A-Za-z0-9_-]+)\\.(.+)$");
 
     private ConfigKeys() {}
 
-    /** Every key of the table, in documentation order. */
+    /** Every key of the table, in documentation order (each one documented in config/application.properties). */
     public static List<Key> all() { return List.copyOf(KEYS.values()); }
 
-    /** The names of the edgesight.* keys ({id} for a model or camera id). */
+    /** The keys stages contribute ({@link KeyProvider}): documented by their stage. */
+    public static List<Key> contributed() { return List.copyOf(CONTRIBUTED.values()); }
+
+    /** The names of the edgesight.* keys ({id} for a model or camera id), contributed ones included. */
     public static List<String> edgesightNames() {
-        return KEYS.keySet().stream().filter(k -> k.startsWith("edgesight.")).toList();
+        List<String> out = new java.util.ArrayList<>(KEYS.keySet());
+        out.addAll(CONTRIBUTED.keySet());
+        return out.stream().filter(k -> k.startsWith("edgesight.")).toList();
     }
 
     /** The table entry of a concrete key (edgesight.models.sample.top-k finds edgesight.models.{id}.top-k). */
     public static Optional<Key> find(String key) {
-        Key k = KEYS.get(generic(key));
-        return Optional.ofNullable(k);
+        String g = generic(key);
+        Key k = KEYS.get(g);
+        return Optional.ofNullable(k != null ? k : CONTRIBUTED.get(g));
     }
 
     /** The table name of a concrete key: ids replaced by {id}. */
@@ -179,8 +193,7 @@ public final class ConfigKeys {
     /** The problem with a value of a documented key, or null (also for unknown keys and for empty values: unset). */
     public static String problem(String key, String value) {
         if (value == null || value.isBlank()) return null;
-        Key k = KEYS.get(generic(key));
-        return k == null ? null : k.check().problem(key, value.trim());
+        return find(key).map(k -> k.check().problem(key, value.trim())).orElse(null);
     }
 
     /** A value as quoted in a message: control characters escaped, so the message stays one line. */
@@ -301,7 +314,7 @@ public final class ConfigKeys {
 
     private static String brokerUrl(String key, String v) {
         try {
-            io.edgesight.sink.mqtt.MqttConnection.checkUrl(v);
+            BrokerUrl.check(v);
             return null;
         } catch (UserError ex) {
             return SecretMasker.mask(shown(ex.getMessage()));

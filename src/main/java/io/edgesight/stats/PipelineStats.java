@@ -1,4 +1,4 @@
-package io.edgesight.sink;
+package io.edgesight.stats;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,12 +11,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.edgesight.app.PipelineTracker;
-import io.edgesight.predict.Prediction;
-import io.edgesight.predict.PredictionItem;
-import io.edgesight.sink.mqtt.MqttBufferComponent;
-import io.edgesight.sink.mqtt.MqttConnection;
-import io.edgesight.sink.mqtt.OutboundBuffer;
+import io.edgesight.stats.PipelineTracker;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -45,6 +40,7 @@ public class PipelineStats implements CamelContextAware {
     private final java.util.concurrent.atomic.AtomicLong webhookDelivered = new java.util.concurrent.atomic.AtomicLong();
     private CamelContext camelContext;
     private volatile MeterRegistry registry;
+    private volatile OutputCounters outputs = OutputCounters.NONE;
     private volatile boolean globalMetersBound;
 
     public PipelineStats(int windowSeconds) {
@@ -55,7 +51,7 @@ public class PipelineStats implements CamelContextAware {
         final String id;
         final RateWindow fps;
         final java.util.concurrent.atomic.LongAdder frames = new java.util.concurrent.atomic.LongAdder();
-        volatile Prediction last;
+        volatile Observed last;
         volatile long lastMillis;
         io.micrometer.core.instrument.Counter framesCounter;
 
@@ -97,13 +93,16 @@ public class PipelineStats implements CamelContextAware {
         }
     }
 
-    /** Route step, body {@link Prediction}: counts the frame. */
+    /** The output stage's counters (wired by the application once the Camel context exists). */
+    public void outputs(OutputCounters counters) { this.outputs = counters; }
+
+    /** Route step, body {@link Observed} (the payload): counts the frame. */
     public void observe(Exchange exchange) {
-        Prediction p = exchange.getMessage().getBody(Prediction.class);
-        if (p != null) observe(p);
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof Observed p) observe(p);
     }
 
-    public void observe(Prediction p) {
+    public void observe(Observed p) {
         long now = System.currentTimeMillis();
         MeterRegistry r = registry();
         CameraStats c = cameras.computeIfAbsent(p.camera(), id -> {
@@ -122,13 +121,13 @@ public class PipelineStats implements CamelContextAware {
             if (r != null) bindModel(r, id, ms);
             return ms;
         });
-        if (p.engine() != null) m.engine = p.engine().id();
+        if (p.engineId() != null) m.engine = p.engineId();
         m.fps.add(now, 1);
-        double fill = p.batch().size() == 0 ? 0 : (double) p.batch().fill() / p.batch().size();
-        m.add(p.timings().inferenceMs(), fill);
+        double fill = p.batchSize() == 0 ? 0 : (double) p.batchFill() / p.batchSize();
+        m.add(p.inferenceMs(), fill);
         if (m.timer != null) {
-            m.timer.record((long) (p.timings().inferenceMs() * 1_000_000), TimeUnit.NANOSECONDS);
-            m.totalTimer.record((long) (p.timings().totalMs() * 1_000_000), TimeUnit.NANOSECONDS);
+            m.timer.record((long) (p.inferenceMs() * 1_000_000), TimeUnit.NANOSECONDS);
+            m.totalTimer.record((long) (p.totalMs() * 1_000_000), TimeUnit.NANOSECONDS);
             m.fill.record(fill);
         }
     }
@@ -195,11 +194,7 @@ public class PipelineStats implements CamelContextAware {
                 .description("JSON lines that could not be written to their file (disk full, permissions)").register(r);
     }
 
-    private long fileWriteErrors() {
-        JsonLinesRotation jsonl = camelContext == null ? null
-                : camelContext.getRegistry().lookupByNameAndType(JsonLinesRotation.BEAN, JsonLinesRotation.class);
-        return jsonl == null ? 0 : jsonl.writeErrors();
-    }
+    private long fileWriteErrors() { return outputs.fileWriteErrors(); }
 
     /** Makes sure the process-wide meters exist even before the first frame (scrapes right after start). */
     public void bindMeters() { registry(); }
@@ -213,19 +208,11 @@ public class PipelineStats implements CamelContextAware {
                 : camelContext.getRegistry().lookupByNameAndType(PipelineTracker.BEAN, PipelineTracker.class);
     }
 
-    private Map<String, OutboundBuffer> buffers() {
-        return camelContext == null ? Map.of() : MqttBufferComponent.buffers(camelContext);
-    }
+    double bufferDepth() { return outputs.mqttBufferDepth(); }
 
-    double bufferDepth() { return buffers().values().stream().mapToInt(OutboundBuffer::depth).sum(); }
+    double bufferDropped() { return outputs.mqttBufferDropped(); }
 
-    double bufferDropped() { return buffers().values().stream().mapToLong(OutboundBuffer::dropped).sum(); }
-
-    boolean mqttConnected() {
-        MqttConnection c = camelContext == null ? null
-                : camelContext.getRegistry().lookupByNameAndType(MqttConnection.BEAN, MqttConnection.class);
-        return c != null && c.isConnected();
-    }
+    boolean mqttConnected() { return outputs.mqttConnected(); }
 
     /** The statistics document ({@code <prefix>/stats}, {@code GET /api/stats}). */
     public Map<String, Object> snapshot() {
@@ -262,16 +249,15 @@ public class PipelineStats implements CamelContextAware {
         mqtt.put("connected", mqttConnected());
         mqtt.put("bufferDepth", (long) bufferDepth());
         mqtt.put("bufferDropped", (long) bufferDropped());
-        mqtt.put("delivered", buffers().values().stream().mapToLong(OutboundBuffer::delivered).sum());
+        mqtt.put("delivered", outputs.mqttDelivered());
         out.put("mqtt", mqtt);
         Map<String, Object> webhook = new LinkedHashMap<>();
         webhook.put("delivered", webhookDelivered.get());
         webhook.put("deadLetters", webhookDeadLetters.get());
         out.put("webhook", webhook);
         out.put("files", Map.of("writeErrors", fileWriteErrors()));
-        FrameStore frames = camelContext == null ? null
-                : camelContext.getRegistry().lookupByNameAndType(FrameStore.BEAN, FrameStore.class);
-        if (frames != null) out.put("frames", frames.cost());
+        Map<String, Object> frames = outputs.frameCost();
+        if (frames != null) out.put("frames", frames);
         return out;
     }
 
@@ -283,7 +269,7 @@ public class PipelineStats implements CamelContextAware {
         m.put("frames", c == null ? 0 : c.frames.sum());
         m.put("dropped", tracker == null ? 0 : tracker.dropped(id));
         m.put("failed", tracker == null ? 0 : tracker.failed(id));
-        Prediction last = c == null ? null : c.last;
+        Observed last = c == null ? null : c.last;
         m.put("lastSeq", last == null ? null : last.seq());
         m.put("lastPredictionTime", last == null ? null : Instant.ofEpochMilli(c.lastMillis).toString());
         return m;
@@ -307,19 +293,9 @@ public class PipelineStats implements CamelContextAware {
             m.put("id", id);
             m.putAll(camera(id, now, tracker));
             CameraStats c = cameras.get(id);
-            Prediction last = c == null ? null : c.last;
+            Observed last = c == null ? null : c.last;
             m.put("model", last == null ? null : last.model());
-            List<Map<String, Object>> preds = new ArrayList<>();
-            if (last != null) {
-                for (PredictionItem it : last.predictions()) {
-                    Map<String, Object> pi = new LinkedHashMap<>();
-                    pi.put("label", it.label());
-                    pi.put("score", it.score());
-                    if (it.box() != null) pi.put("box", it.box());
-                    preds.add(pi);
-                }
-            }
-            m.put("predictions", preds);
+            m.put("predictions", last == null ? List.of() : last.items());
             m.put("latency", last == null ? null : last.timings());
             m.put("links", Map.of("latest", "/api/cameras/" + id + "/latest", "latestJpg", "/api/cameras/" + id + "/latest.jpg"));
             out.add(m);
@@ -328,7 +304,7 @@ public class PipelineStats implements CamelContextAware {
     }
 
     /** The last prediction of a camera, or null. */
-    public Prediction last(String camera) {
+    public Observed last(String camera) {
         CameraStats c = cameras.get(camera);
         return c == null ? null : c.last;
     }

@@ -1,12 +1,12 @@
-package io.edgesight.sink;
+package io.edgesight.api;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Locale;
 
-import io.edgesight.app.Settings;
-import io.edgesight.app.UserError;
+import io.edgesight.config.Settings;
+import io.edgesight.config.UserError;
 import org.apache.camel.Exchange;
 
 /**

@@ -1,4 +1,4 @@
-package io.edgesight.camera;
+package io.edgesight.config;
 
 import java.util.regex.Pattern;
 

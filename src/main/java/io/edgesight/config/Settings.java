@@ -1,4 +1,4 @@
-package io.edgesight.app;
+package io.edgesight.config;
 
 import java.util.function.Function;
 

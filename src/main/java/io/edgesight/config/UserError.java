@@ -1,4 +1,4 @@
-package io.edgesight.app;
+package io.edgesight.config;
 
 /**
  * A problem the user can fix (bad config, missing model, unreadable video). Its message is printed as one
