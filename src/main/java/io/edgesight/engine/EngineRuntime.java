@@ -13,7 +13,9 @@ interface EngineRuntime {
 
     /** The runtime of a model: a {@code .onnx} file runs on ONNX Runtime, anything else is a SavedModel. */
     static EngineRuntime of(ModelSpec spec, EngineOptions options) {
-        return Engines.isOnnx(spec) ? new OrtRuntime(options) : new TfRuntime(options);
+        if (Engines.isOnnx(spec)) return new OrtRuntime(options);
+        Engines.requireTensorFlow(spec);
+        return new TfRuntime(options);
     }
 
     /** "tensorflow" or "onnxruntime". */
