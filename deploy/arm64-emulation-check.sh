@@ -4,7 +4,7 @@
 # the x86_64 jar, frame by frame, within a tolerance.
 #
 #   deploy/arm64-emulation-check.sh [--frames N] [--tolerance T] [--build] [--cpu MODEL] [--jar JAR]
-#                                   [--userland bookworm|bullseye] [--onnx] [--no-tensorflow-classes]
+#                                   [--userland bookworm|bullseye] [--onnx] [--no-tensorflow-classes] [--x86-jar JAR]
 #
 #   --frames N      frames of the sample video to compare (default 48: every class of the sample appears)
 #   --tolerance T   largest allowed |score difference| for any class reported by both runs (default 1e-3)
@@ -16,6 +16,8 @@
 #                   libstdc++ of GCC 10: the oldest Debian serves, for the JetPack 4 and 5 jars)
 #   --onnx          both runs use the sample's ONNX colour classifier (edgesight onnx shapes) instead of the SavedModel
 #   --no-tensorflow-classes  fail when the arm64 run loads any org.tensorflow class (the jars without TensorFlow)
+#   --x86-jar JAR   the x86_64 jar to compare with (default target/edgesight.jar); for a JetPack jar, one built from
+#                   the same JavaCPP release (FFmpeg and OpenCV versions change the decoded pixels)
 #
 # Needs: root for apt-get (qemu-user-static, unzip) unless they are installed; network to Debian's archive the
 # first time (the sysroot is kept in .cache/ and reused). Does not change the host's dpkg architectures: the arm64
@@ -33,6 +35,7 @@ ARM_JAR=
 USERLAND=bookworm
 ONNX=0
 NO_TF_CLASSES=0
+X86_JAR=
 while [ $# -gt 0 ]; do
   case "$1" in
     --frames) FRAMES=$2; shift 2 ;;
@@ -43,7 +46,8 @@ while [ $# -gt 0 ]; do
     --userland) USERLAND=$2; shift 2 ;;
     --onnx) ONNX=1; shift ;;
     --no-tensorflow-classes) NO_TF_CLASSES=1; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    --x86-jar) X86_JAR=$(realpath -m "$2"); shift 2 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -54,7 +58,8 @@ case "$USERLAND" in
   bullseye) SYSROOT=$CACHE/arm64-sysroot-bullseye; APTDIR=$CACHE/arm64-apt-bullseye ;;
   *) echo "--userland must be bookworm or bullseye, got $USERLAND" >&2; exit 2 ;;
 esac
-X86_JAR=$ROOT/target/edgesight.jar
+DEFAULT_X86_JAR=$ROOT/target/edgesight.jar
+X86_JAR=${X86_JAR:-$DEFAULT_X86_JAR}
 DEFAULT_ARM_JAR=$ROOT/target/edgesight-linux-arm64.jar
 ARM_JAR=$(realpath -m "${ARM_JAR:-$DEFAULT_ARM_JAR}")
 JAR_BASE=$(basename "$ARM_JAR" .jar)
@@ -81,9 +86,10 @@ if [ ${#need_host[@]} -gt 0 ]; then
 fi
 
 # ------------------------------------------------------------------ jars
-if [ $BUILD = 1 ] || [ ! -f "$X86_JAR" ]; then
+if [ "$X86_JAR" = "$DEFAULT_X86_JAR" ] && { [ $BUILD = 1 ] || [ ! -f "$X86_JAR" ]; }; then
   say "building $X86_JAR"; mvn -B -q -DskipTests package
 fi
+[ -f "$X86_JAR" ] || die "no $X86_JAR"
 if [ "$ARM_JAR" = "$DEFAULT_ARM_JAR" ] && { [ $BUILD = 1 ] || [ ! -f "$ARM_JAR" ]; }; then
   say "building $ARM_JAR"; mvn -B -q -DskipTests -Pplatform-linux-arm64 package
 fi
@@ -115,10 +121,11 @@ if [ ! -x "$ARM_JAVA" ] || [ ! -f "$SYSROOT/.packages" ]; then
             -o Dir::Cache="$APTDIR/cache" -o APT::Architecture=arm64 -o APT::Architectures::=arm64
             -o Debug::NoLocking=true -o APT::Sandbox::User=root)
   if [ "$USERLAND" = bullseye ]; then
-    # Debian 11's own archive and keys (in debian-archive-keyring), not the host's release
+    # Debian 11's own archive and keys (in debian-archive-keyring), not the host's release. Its point releases carry
+    # OpenJDK 17; the security archive is left out (its bullseye pool is not served everywhere).
     printf '%s\n' \
       "deb [signed-by=/usr/share/keyrings/debian-archive-bullseye-stable.gpg] http://deb.debian.org/debian bullseye main" \
-      "deb [signed-by=/usr/share/keyrings/debian-archive-bullseye-security-automatic.gpg] http://deb.debian.org/debian-security bullseye-security main" \
+      "deb [signed-by=/usr/share/keyrings/debian-archive-bullseye-automatic.gpg] http://deb.debian.org/debian bullseye-updates main" \
       >"$APTDIR/sources.list"
     APT_OPTS+=(-o Dir::Etc::SourceList="$APTDIR/sources.list" -o Dir::Etc::SourceParts=/nonexistent)
   fi
@@ -162,7 +169,7 @@ run_args() { # output dir, mqtt port, http port
 }
 
 # x86_64 first: it also writes the sample video (samples/generated/) that both runs then read.
-say "x86_64 run ($FRAMES frames)"
+say "x86_64 run of $(basename "$X86_JAR") ($FRAMES frames)"
 t0=$(date +%s%N)
 # shellcheck disable=SC2046
 java -jar "$X86_JAR" $(run_args "$WORK/x86_64" "$X86_MQTT" "$X86_HTTP") >"$WORK/x86_64.log" 2>&1 \

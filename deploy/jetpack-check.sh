@@ -5,10 +5,12 @@
 #      CXXABI needs against the floor in the jar's manifest), and shows the check failing on a copy of the jetpack4
 #      jar with a planted newer native (TensorFlow's JNI library: GLIBC_2.34),
 #   3. runs jars under qemu-aarch64 on a Debian arm64 userland (deploy/arm64-emulation-check.sh): the sample video
-#      through ONNX Runtime to MQTT, predictions compared with the x86_64 jar, no TensorFlow class loaded; the
-#      jetpack4 jar's one-line refusal of a SavedModel; the jetpack6 jar's refusal of glibc 2.31 (below its 2.35).
+#      through ONNX Runtime to MQTT, predictions compared with an x86_64 jar of the same profile (same JavaCPP
+#      release: target/edgesight-<profile>-x86_64.jar, built here), no TensorFlow class loaded; the jetpack4 jar's
+#      one-line refusal of a SavedModel; the jetpack6 jar's refusal of glibc 2.31 (below its 2.35).
 #
 #   deploy/jetpack-check.sh [--emulate "jetpack4 jetpack5 jetpack6"] [--build] [--frames N]
+#   (.ci/run: --emulate jetpack4, the hardest floor, to stay within CI's time)
 #
 #   --emulate LIST  the jars run under emulation (default: all three). jetpack4 runs on -cpu cortex-a57 (Jetson
 #                   Nano/TX2) and jetpack5 on cortex-a76 (Xavier's ARMv8.2), both on Debian 11 bullseye (glibc 2.31,
@@ -48,6 +50,16 @@ for p in jetpack4 jetpack5 jetpack6; do
     t=$(date +%s%N)
     mvn -B -q -DskipTests -P"$p" package >"$WORK/build-$p.log" 2>&1 || { tail -30 "$WORK/build-$p.log"; die "the $p build failed"; }
     say "built target/edgesight-$p.jar ($(( $(stat -c %s "target/edgesight-$p.jar") / 1048576 )) MiB) in $(secs "$t") s"
+  fi
+done
+# x86_64 twins of the emulated profiles: the same JavaCPP release (FFmpeg, OpenCV) for the prediction comparison
+for p in $EMULATE; do
+  if [ $BUILD = 1 ] || [ ! -f "target/edgesight-$p-x86_64.jar" ]; then
+    t=$(date +%s%N)
+    mvn -B -q -DskipTests -P"$p" -Dnative.platform=linux-x86_64 -Dort.native.other=linux-aarch64 \
+      -Djar.name="edgesight-$p-x86_64" -Dedgesight.target="$p-x86_64" package >"$WORK/build-$p-x86_64.log" 2>&1 \
+      || { tail -30 "$WORK/build-$p-x86_64.log"; die "the $p x86_64 build failed"; }
+    say "built target/edgesight-$p-x86_64.jar in $(secs "$t") s"
   fi
 done
 say "jars ready in $(secs "$t0") s"
@@ -93,7 +105,8 @@ for p in $EMULATE; do
   esac
   t=$(date +%s%N)
   no_tf=(); [ "$p" = jetpack6 ] || no_tf=(--no-tensorflow-classes)
-  deploy/arm64-emulation-check.sh --jar "target/edgesight-$p.jar" --cpu "$cpu" --userland "$userland" --onnx \
+  deploy/arm64-emulation-check.sh --jar "target/edgesight-$p.jar" --x86-jar "target/edgesight-$p-x86_64.jar" \
+    --cpu "$cpu" --userland "$userland" --onnx \
     --frames "$FRAMES" "${no_tf[@]}" | sed "s/^/  [$p] /"
   say "$p: emulated run (qemu -cpu $cpu, Debian $userland) in $(secs "$t") s"
 done

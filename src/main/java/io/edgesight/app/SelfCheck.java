@@ -179,7 +179,7 @@ public final class SelfCheck {
                     : "TensorFlow devices: " + (tensorflowDevices.isEmpty() ? "none listed" : String.join(", ", tensorflowDevices));
             line(b, "gpu", (gpuVisible() ? "visible" : "not visible") + " ("
                     + (gpuDeviceFiles.isEmpty() ? "no /dev/nvidia*, /dev/nvhost-*, /dev/nvgpu" : "device files " + String.join(", ", gpuDeviceFiles))
-                    + "; " + devices + ")");
+                    + (tensorflowInJar() ? "; " + devices : "") + ")");
             line(b, "tensorrt", !tensorflowInJar() ? "no TF-TRT (no TensorFlow in this jar)"
                     : tensorflowVersion == null ? "unknown (TensorFlow did not load)"
                     : tensorRtOps ? "yes (" + TRT_OP + " registered)" : "no (" + TRT_OP + " not registered)");

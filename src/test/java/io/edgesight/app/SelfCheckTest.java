@@ -173,7 +173,7 @@ class SelfCheckTest {
                         + " GLIBC 2.27 / GLIBCXX 3.4.25 / CXXABI 1.3.11, JavaCPP 1.5.6, no TensorFlow",
                 "  glibc      2.27 (this jar needs >= 2.27: ok)",
                 "  tensorflow not in this jar (use ONNX models)",
-                "  gpu        visible (device files /dev/nvhost-ctrl-gpu; TensorFlow devices unknown)",
+                "  gpu        visible (device files /dev/nvhost-ctrl-gpu)",
                 "  tensorrt   no TF-TRT (no TensorFlow in this jar)",
                 "  engine     CPU (ONNX Runtime)",
                 "  note       no TensorFlow in this jar (it does not load on jetpack4): SavedModels are refused; ONNX models"
