@@ -27,6 +27,11 @@ public final class Engines {
         return TfEngine.load(spec);
     }
 
+    /** A one-line user error when this jar cannot run the model's runtime (checked at start-up, before Camel starts). */
+    public static void requireRuntime(ModelSpec spec) {
+        if (!isOnnx(spec)) requireTensorFlow(spec);
+    }
+
     /**
      * Refuses a SavedModel in a jar built without TensorFlow (JetPack 4 and 5, where TensorFlow Java's natives
      * cannot load), before any TensorFlow class is touched.
