@@ -20,6 +20,9 @@ import java.util.zip.ZipEntry;
  *
  * <pre>java -cp target/edgesight.jar io.edgesight.platform.FloorCheck target/*.jar</pre>
  *
+ * With {@code --floor GLIBC/GLIBCXX/CXXABI} (e.g. {@code 2.27/3.4.25/1.3.11}, JetPack 4.6) it checks a folder
+ * instead, every ELF file in it: an unpacked JDK, before it goes onto the board.
+ *
  * Exit 0 when every jar is within its floor, 1 when one is not, 2 on bad input (no manifest floor, not a jar).
  */
 public final class FloorCheck {
@@ -42,10 +45,23 @@ public final class FloorCheck {
             return 2;
         }
         int rc = 0;
-        for (String a : args) {
+        GlibcFloor floor = null;
+        int first = 0;
+        if (args[0].equals("--floor")) {
+            String[] v = args.length > 2 ? args[1].split("/") : new String[0];
+            try {
+                floor = new GlibcFloor(v[0], v[1], v[2]);
+            } catch (RuntimeException e) {
+                err.println("floor-check: --floor takes GLIBC/GLIBCXX/CXXABI versions and a folder, e.g. --floor 2.27/3.4.25/1.3.11 /opt/jdk-17");
+                return 2;
+            }
+            first = 2;
+        }
+        for (int i = first; i < args.length; i++) {
+            String a = args[i];
             Report r;
             try {
-                r = check(Path.of(a));
+                r = floor != null ? checkFolder(Path.of(a), floor) : check(Path.of(a));
             } catch (IllegalArgumentException | IOException e) {
                 err.println("floor-check: " + a + ": " + e.getMessage());
                 return 2;
@@ -92,22 +108,49 @@ public final class FloorCheck {
                 }
                 if (!ElfVersionNeeds.isElf(bytes)) continue; // a Mach-O or PE file has no glibc needs
                 natives++;
-                String lib = e.getName().substring(e.getName().lastIndexOf('/') + 1);
-                for (ElfVersionNeeds.Need n : ElfVersionNeeds.read(bytes)) {
-                    GlibcFloor.Family f = GlibcFloor.Family.of(n.version());
-                    if (f == null) continue;
-                    String v = f.number(n.version());
-                    if (newest.get(f) == null || GlibcFloor.compare(v, newest.get(f)) > 0) {
-                        newest.put(f, v);
-                        newestIn.put(f, lib);
-                    }
-                    if (!target.floor().allows(n.version())) {
-                        violations.add(e.getName() + " needs " + n.version() + " from " + n.file() + " (floor "
-                                + target.floor().of(f) + ")");
-                    }
-                }
+                tally(e.getName(), e.getName().substring(e.getName().lastIndexOf('/') + 1), bytes, target.floor(),
+                        newest, newestIn, violations);
             }
             return new Report(jar, target, natives, newest, newestIn, violations);
+        }
+    }
+
+    /** Every ELF file under a folder (libraries and executables) against a given floor. */
+    public static Report checkFolder(Path dir, GlibcFloor floor) throws IOException {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("not a folder");
+        JarTarget target = new JarTarget(dir.getFileName().toString(), dir.toString(), floor, false, null);
+        Map<GlibcFloor.Family, String> newest = new LinkedHashMap<>();
+        Map<GlibcFloor.Family, String> newestIn = new LinkedHashMap<>();
+        List<String> violations = new ArrayList<>();
+        int natives = 0;
+        List<Path> files;
+        try (var walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile).filter(f -> !Files.isSymbolicLink(f)).sorted().toList();
+        }
+        for (Path f : files) {
+            byte[] head = new byte[4];
+            try (InputStream in = Files.newInputStream(f)) {
+                if (in.readNBytes(head, 0, 4) < 4 || !ElfVersionNeeds.isElf(head)) continue;
+            }
+            natives++;
+            tally(dir.relativize(f).toString(), f.getFileName().toString(), Files.readAllBytes(f), floor, newest, newestIn, violations);
+        }
+        return new Report(dir, target, natives, newest, newestIn, violations);
+    }
+
+    private static void tally(String entry, String lib, byte[] bytes, GlibcFloor floor, Map<GlibcFloor.Family, String> newest,
+                              Map<GlibcFloor.Family, String> newestIn, List<String> violations) {
+        for (ElfVersionNeeds.Need n : ElfVersionNeeds.read(bytes)) {
+            GlibcFloor.Family f = GlibcFloor.Family.of(n.version());
+            if (f == null) continue;
+            String v = f.number(n.version());
+            if (newest.get(f) == null || GlibcFloor.compare(v, newest.get(f)) > 0) {
+                newest.put(f, v);
+                newestIn.put(f, lib);
+            }
+            if (!floor.allows(n.version())) {
+                violations.add(entry + " needs " + n.version() + " from " + n.file() + " (floor " + floor.of(f) + ")");
+            }
         }
     }
 

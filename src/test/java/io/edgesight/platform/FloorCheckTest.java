@@ -123,6 +123,23 @@ class FloorCheckTest {
     }
 
     @Test
+    void aFolderSuchAsAnUnpackedJdkIsCheckedAgainstAGivenFloor(@TempDir Path tmp) throws Exception {
+        Path jdk = Files.createDirectories(tmp.resolve("jdk-17/lib/server"));
+        Files.write(jdk.resolve("libjvm.so"), resource(TF_JNI)); // stands in for a libjvm.so that needs GLIBC 2.34
+        Files.writeString(tmp.resolve("jdk-17/release"), "JAVA_VERSION=\"17\"\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = FloorCheck.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
+                "--floor", "2.27/3.4.25/1.3.11", tmp.resolve("jdk-17").toString());
+        assertThat(rc).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(": 1 native,")
+                .contains("ABOVE THE FLOOR lib/server/libjvm.so needs GLIBC_2.34 from libc.so.6 (floor 2.27)");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(FloorCheck.run(System.out, new PrintStream(err, true, StandardCharsets.UTF_8), "--floor", "2.27", tmp.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("floor-check: --floor takes GLIBC/GLIBCXX/CXXABI");
+    }
+
+    @Test
     void notAnElfIsRefused() {
         byte[] text = "#!/bin/sh\necho not a library\n".getBytes(StandardCharsets.US_ASCII);
         assertThat(ElfVersionNeeds.isElf(text)).isFalse();
