@@ -70,6 +70,8 @@ ARM_JAVA=$SYSROOT/usr/lib/jvm/java-17-openjdk-arm64/bin/java
 ARM_PACKAGES=(openjdk-17-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g libva2 libva-drm2 libdrm2)
 IFS=, read -r X86_MQTT X86_HTTP <<<"${EDGESIGHT_X86_PORTS:-18831,18081}"
 IFS=, read -r ARM_MQTT ARM_HTTP <<<"${EDGESIGHT_ARM64_PORTS:-18832,18082}"
+# edgesight itself refuses unknown EDGESIGHT_* variables: these are this script's, not the runs'
+unset EDGESIGHT_X86_PORTS EDGESIGHT_ARM64_PORTS
 
 say() { echo "arm64-check: $*"; }
 die() { echo "arm64-check: FAILED: $*" >&2; exit 1; }
