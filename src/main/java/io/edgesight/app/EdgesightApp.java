@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import io.edgesight.batch.BatchAggregationStrategy;
 import io.edgesight.engine.EngineOptions;
 import io.edgesight.engine.EngineRegistry;
+import io.edgesight.engine.Engines;
 import io.edgesight.engine.ModelSpec;
 import io.edgesight.predict.Decoders;
 import io.edgesight.predict.ModelDescriptor;
@@ -115,6 +116,7 @@ public final class EdgesightApp {
         List<ModelSpec> models = new ArrayList<>();
         for (String id : modelIds()) {
             models.add(ModelSpec.from(id, settings));
+            Engines.requireRuntime(models.get(models.size() - 1)); // a SavedModel in a jar without TensorFlow
             Decoders.decoderName(settings, id); // an unknown decoder stops the start before any model loads
         }
         if (models.isEmpty()) throw new UserError("no model configured: declare edgesight.models.<id>.path in " + options.config());

@@ -11,20 +11,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.edgesight.engine.TensorRt;
-import org.bytedeco.javacpp.BytePointer;
+import io.edgesight.config.UserError;
+import io.edgesight.platform.GlibcFloor;
+import io.edgesight.platform.JarTarget;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tensorflow.TensorFlow;
-import org.tensorflow.internal.c_api.TF_DeviceList;
-import org.tensorflow.internal.c_api.TF_Graph;
-import org.tensorflow.internal.c_api.TF_Session;
-import org.tensorflow.internal.c_api.TF_SessionOptions;
-import org.tensorflow.internal.c_api.TF_Status;
-import org.tensorflow.internal.c_api.global.tensorflow;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GPUOptions;
 
 /**
  * What this process got, printed once at start-up so a user sees it at a glance: native platform, glibc,
@@ -32,7 +24,9 @@ import org.tensorflow.proto.GPUOptions;
  * TensorFlow natives carry TF-TRT ({@code TRTEngineOp}), and so where inference will run.
  *
  * <p>Cheap: a directory listing of /dev, /proc/self/maps, TensorFlow's op list and one empty session to list
- * devices. Never throws: natives that do not load (glibc too old, wrong platform) are reported, not raised.
+ * devices. Never throws: natives that do not load (glibc too old, wrong platform) are reported, not raised. A jar
+ * built for a board ({@link JarTarget}) also prints its target and floor, and {@link #logOnce()} refuses to go on
+ * below that floor. A jar without TensorFlow (JetPack 4 and 5) never touches a TensorFlow class here.
  */
 public final class SelfCheck {
     private static final Logger LOG = LoggerFactory.getLogger(SelfCheck.class);
@@ -45,7 +39,7 @@ public final class SelfCheck {
      */
     public static final String GLIBC_REQUIRED_JAVACV = "2.35";
     /** The op that a TensorFlow build with TensorRT registers (TF-TRT); the stock TF Java natives lack it. */
-    public static final String TRT_OP = TensorRt.TRT_OP;
+    public static final String TRT_OP = "TRTEngineOp";
 
     /** Where inference will run, as far as the natives tell. */
     public enum Engine {
@@ -72,14 +66,36 @@ public final class SelfCheck {
      * @param tensorflowDevices device types:indexes TensorFlow lists ("CPU:0", "GPU:0"); empty when unknown
      * @param tensorRtOps       whether TensorFlow registers {@value #TRT_OP}
      * @param engine            where inference will run
+     * @param target            the system this jar was built for (its manifest), or null when running from classes
      */
     public record Result(String platform, String osDescription, boolean nativesBundled, String glibc,
                          String tensorflowVersion, String tensorflowError, List<String> gpuDeviceFiles,
-                         List<String> tensorflowDevices, boolean tensorRtOps, Engine engine) {
+                         List<String> tensorflowDevices, boolean tensorRtOps, Engine engine, JarTarget target) {
 
         public Result {
             gpuDeviceFiles = List.copyOf(gpuDeviceFiles);
             tensorflowDevices = List.copyOf(tensorflowDevices);
+        }
+
+        /** A result without a declared target (running from classes). */
+        public Result(String platform, String osDescription, boolean nativesBundled, String glibc,
+                      String tensorflowVersion, String tensorflowError, List<String> gpuDeviceFiles,
+                      List<String> tensorflowDevices, boolean tensorRtOps, Engine engine) {
+            this(platform, osDescription, nativesBundled, glibc, tensorflowVersion, tensorflowError, gpuDeviceFiles,
+                    tensorflowDevices, tensorRtOps, engine, null);
+        }
+
+        /** Whether this jar carries TensorFlow (a jar built without it for JetPack 4 and 5 does not). */
+        public boolean tensorflowInJar() {
+            return target == null || target.tensorflow();
+        }
+
+        /** The line refusing to run, when glibc is known and below the floor of the jar's target; else null. */
+        public String belowFloor() {
+            if (target == null || glibc == null || GlibcFloor.compare(glibc, target.floor().glibc()) >= 0) return null;
+            return "this jar is built for " + target.label() + " and needs glibc >= " + target.floor().glibc()
+                    + ", but this system has glibc " + glibc + ": build the jar for this system's profile"
+                    + " (mvn -B -DskipTests -Pjetpack4|jetpack5|jetpack6|platform-linux-arm64 package, docs/JETSON.md)";
         }
 
         /** True when glibc is known and at least {@value #GLIBC_REQUIRED} (TensorFlow Java). */
@@ -104,6 +120,18 @@ public final class SelfCheck {
         /** What a user should know beyond the facts: each a full sentence. */
         public List<String> notes() {
             List<String> notes = new ArrayList<>();
+            if (target != null) {
+                if (belowFloor() != null) notes.add(belowFloor());
+                if (!target.tensorflow()) {
+                    notes.add("no TensorFlow in this jar (it does not load on " + target.name() + "): SavedModels are"
+                            + " refused; ONNX models run on ONNX Runtime");
+                }
+                if (!gpuDeviceFiles.isEmpty() && tensorflowVersion != null && !gpuInTensorFlow()) {
+                    notes.add("an NVIDIA GPU is present but these TensorFlow natives are CPU-only: TensorFlow runs on"
+                            + " the CPU (docs/JETSON.md)");
+                }
+                return notes;
+            }
             if (!nativesBundled) {
                 notes.add("this jar has no TensorFlow natives for " + platform + "; build the jar for this platform"
                         + (platform.endsWith("arm64") ? " (mvn -B -DskipTests -Pplatform-linux-arm64 package)" : ""));
@@ -130,22 +158,35 @@ public final class SelfCheck {
         public String format() {
             StringBuilder b = new StringBuilder("edgesight self-check\n");
             line(b, "platform", platform + " (" + osDescription + ")");
-            line(b, "glibc", glibc == null ? "unknown (not glibc, or not found in /proc/self/maps)"
+            if (target != null) {
+                line(b, "target", target.label() + ": natives need " + target.floor()
+                        + (target.javacpp() == null ? "" : ", JavaCPP " + target.javacpp())
+                        + (target.tensorflow() ? "" : ", no TensorFlow"));
+            }
+            if (target != null) {
+                line(b, "glibc", glibc == null ? "unknown (not glibc, or not found in /proc/self/maps)"
+                        : glibc + " (this jar needs >= " + target.floor().glibc()
+                                + (belowFloor() == null ? ": ok)" : ": TOO OLD)"));
+            } else line(b, "glibc", glibc == null ? "unknown (not glibc, or not found in /proc/self/maps)"
                     : glibc + (glibcSufficientForJavacv() ? " (TensorFlow Java needs >= " + GLIBC_REQUIRED
                             + ", FFmpeg/OpenCV >= " + GLIBC_REQUIRED_JAVACV + ": ok)"
                     : " (TensorFlow Java needs >= " + GLIBC_REQUIRED + ", FFmpeg/OpenCV >= " + GLIBC_REQUIRED_JAVACV
                             + ": TOO OLD)"));
-            line(b, "tensorflow", tensorflowVersion != null ? tensorflowVersion + " (natives for " + platform + " loaded)"
+            if (!tensorflowInJar()) {
+                line(b, "tensorflow", "not in this jar (use ONNX models)");
+            } else line(b, "tensorflow", tensorflowVersion != null ? tensorflowVersion + " (natives for " + platform + " loaded)"
                     : "natives did not load: " + tensorflowError);
             String devices = tensorflowVersion == null ? "TensorFlow devices unknown"
                     : "TensorFlow devices: " + (tensorflowDevices.isEmpty() ? "none listed" : String.join(", ", tensorflowDevices));
             line(b, "gpu", (gpuVisible() ? "visible" : "not visible") + " ("
                     + (gpuDeviceFiles.isEmpty() ? "no /dev/nvidia*, /dev/nvhost-*, /dev/nvgpu" : "device files " + String.join(", ", gpuDeviceFiles))
-                    + "; " + devices + ")");
-            line(b, "tf-trt", tensorflowVersion == null ? "unknown (TensorFlow did not load)"
+                    + (tensorflowInJar() ? "; " + devices : "") + ")");
+            line(b, "tf-trt", !tensorflowInJar() ? "no TF-TRT (no TensorFlow in this jar)"
+                    : tensorflowVersion == null ? "unknown (TensorFlow did not load)"
                     : tensorRtOps ? "yes (" + TRT_OP + " registered)" : "no (" + TRT_OP + " not registered)");
             line(b, "engine", switch (engine) {
-                case CPU -> "CPU (TensorFlow " + tensorflowVersion + " on the CPU)";
+                case CPU -> tensorflowVersion == null ? "CPU (ONNX Runtime)"
+                        : "CPU (TensorFlow " + tensorflowVersion + " on the CPU)";
                 case GPU -> "GPU (TensorFlow GPU device, without TensorRT)";
                 case GPU_TENSORRT -> "GPU with TF-TRT";
                 case UNAVAILABLE -> "UNAVAILABLE (no inference: the TensorFlow natives did not load)";
@@ -163,20 +204,27 @@ public final class SelfCheck {
 
     private SelfCheck() {}
 
-    /** Runs the check once per JVM and logs its block; later calls return the same result without logging. */
+    /**
+     * Runs the check once per JVM and logs its block; later calls return the same result without logging.
+     *
+     * @throws UserError when this system's glibc is below the floor of the jar's target (one line, exit 2)
+     */
     public static Result logOnce() {
         Result r = logged;
-        if (r != null) return r;
-        synchronized (SelfCheck.class) {
-            if (logged == null) {
-                logged = run();
-                StringBuilder b = new StringBuilder(logged.format()).append('\n');
-                // each engine runtime answers for itself (io.edgesight.engine.RuntimeChecks)
-                for (var line : io.edgesight.engine.RuntimeChecks.all()) Result.line(b, line.key(), line.value());
-                LOG.info("{}", b.toString().stripTrailing());
+        if (r == null) {
+            synchronized (SelfCheck.class) {
+                if (logged == null) {
+                    logged = run();
+                    StringBuilder b = new StringBuilder(logged.format()).append('\n');
+                    // each engine runtime answers for itself (io.edgesight.engine.RuntimeChecks)
+                    for (var line : io.edgesight.engine.RuntimeChecks.all()) Result.line(b, line.key(), line.value());
+                    LOG.info("{}", b.toString().stripTrailing());
+                }
+                r = logged;
             }
-            return logged;
         }
+        if (r.belowFloor() != null) throw new UserError(r.belowFloor());
+        return r;
     }
 
     /** Runs every check on this machine. */
@@ -187,24 +235,35 @@ public final class SelfCheck {
         boolean bundled = SelfCheck.class.getResource("/org/tensorflow/internal/c_api/" + platform + "/libjnitensorflow.so") != null;
         String glibc = glibcVersion(Path.of("/proc/self/maps"));
         List<String> gpuFiles = gpuDeviceFiles(Path.of("/dev"));
+        JarTarget target = JarTarget.current().orElse(null);
 
         String tfVersion = null;
         String tfError = null;
         boolean trt = false;
         List<String> tfDevices = List.of();
-        try {
-            tfVersion = TensorFlow.version();
-            trt = TensorRt.available();
-            tfDevices = tensorflowDevices();
-        } catch (LinkageError | RuntimeException e) {
-            if (tfVersion == null) {
-                tfError = oneLine(e);
-            } else {
-                LOG.debug("self-check: TensorFlow loaded but listing its ops or devices failed", e);
+        boolean belowFloor = target != null && glibc != null && GlibcFloor.compare(glibc, target.floor().glibc()) < 0;
+        if (target != null && !target.tensorflow()) {
+            // no TensorFlow classes are touched: inference is ONNX Runtime's
+            return new Result(platform, os, false, glibc, null, "not in this jar", gpuFiles, List.of(), false,
+                    belowFloor ? Engine.UNAVAILABLE : Engine.CPU, target);
+        }
+        if (belowFloor) {
+            tfError = "not loaded: glibc " + glibc + " is below the jar's floor " + target.floor().glibc();
+        } else {
+            try {
+                tfVersion = TensorFlowProbe.version();
+                trt = TensorFlowProbe.tensorRtOps();
+                tfDevices = TensorFlowProbe.devices();
+            } catch (LinkageError | RuntimeException e) {
+                if (tfVersion == null) {
+                    tfError = oneLine(e);
+                } else {
+                    LOG.debug("self-check: TensorFlow loaded but listing its ops or devices failed", e);
+                }
             }
         }
         return new Result(platform, os, bundled, glibc, tfVersion, tfError, gpuFiles, tfDevices, trt,
-                engineOf(tfVersion != null, tfDevices, trt));
+                engineOf(tfVersion != null, tfDevices, trt), target);
     }
 
     static Engine engineOf(boolean tensorflowLoaded, List<String> tfDevices, boolean trt) {
@@ -265,13 +324,7 @@ public final class SelfCheck {
 
     /** -1, 0 or 1 comparing dotted numeric versions ("2.9" < "2.34"). */
     static int compareVersions(String a, String b) {
-        String[] x = a.split("\\."), y = b.split("\\.");
-        for (int i = 0; i < Math.max(x.length, y.length); i++) {
-            int p = i < x.length ? Integer.parseInt(x[i]) : 0;
-            int q = i < y.length ? Integer.parseInt(y[i]) : 0;
-            if (p != q) return Integer.compare(p, q);
-        }
-        return 0;
+        return GlibcFloor.compare(a, b);
     }
 
     // ------------------------------------------------------------------------------------------------ GPU
@@ -291,61 +344,6 @@ public final class SelfCheck {
             return List.of();
         }
         return found;
-    }
-
-    /**
-     * The devices an empty TensorFlow session sees, as "TYPE:index". The session asks for allow_growth so that, on
-     * a GPU build, listing devices does not reserve GPU memory (which a Jetson shares with the CPU).
-     */
-    static List<String> tensorflowDevices() {
-        byte[] config = ConfigProto.newBuilder()
-                .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true))
-                .build().toByteArray();
-        List<String> out = new ArrayList<>();
-        TF_Status status = tensorflow.TF_NewStatus();
-        TF_Graph graph = tensorflow.TF_NewGraph();
-        TF_SessionOptions opts = tensorflow.TF_NewSessionOptions();
-        TF_Session session = null;
-        TF_DeviceList list = null;
-        try (BytePointer cfg = new BytePointer(config)) {
-            tensorflow.TF_SetConfig(opts, cfg, config.length, status);
-            check(status);
-            session = tensorflow.TF_NewSession(graph, opts, status);
-            check(status);
-            list = tensorflow.TF_SessionListDevices(session, status);
-            check(status);
-            int n = tensorflow.TF_DeviceListCount(list);
-            int[] perType = new int[0];
-            List<String> types = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                BytePointer type = tensorflow.TF_DeviceListType(list, i, status);
-                check(status);
-                String t = type.getString();
-                int idx = types.indexOf(t);
-                if (idx < 0) {
-                    types.add(t);
-                    perType = java.util.Arrays.copyOf(perType, types.size());
-                    idx = types.size() - 1;
-                }
-                out.add(t + ":" + perType[idx]++);
-            }
-        } finally {
-            if (list != null) tensorflow.TF_DeleteDeviceList(list);
-            if (session != null) {
-                tensorflow.TF_CloseSession(session, status);
-                tensorflow.TF_DeleteSession(session, status);
-            }
-            tensorflow.TF_DeleteSessionOptions(opts);
-            tensorflow.TF_DeleteGraph(graph);
-            tensorflow.TF_DeleteStatus(status);
-        }
-        return out;
-    }
-
-    private static void check(TF_Status status) {
-        if (tensorflow.TF_GetCode(status) != tensorflow.TF_OK) {
-            throw new IllegalStateException(tensorflow.TF_Message(status).getString());
-        }
     }
 
     private static String oneLine(Throwable e) {

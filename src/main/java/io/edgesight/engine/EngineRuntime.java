@@ -14,7 +14,10 @@ interface EngineRuntime {
     /** The runtime of a model ({@link Engines#select}). */
     static EngineRuntime of(ModelSpec spec, EngineOptions options) {
         return switch (Engines.select(spec, options)) {
-            case TfEngine.RUNTIME -> new TfRuntime(options);
+            case TfEngine.RUNTIME -> {
+                Engines.requireTensorFlow(spec);
+                yield new TfRuntime(options);
+            }
             case TrtEngine.RUNTIME -> new TrtRuntime(options);
             default -> new OrtRuntime(options);
         };

@@ -200,9 +200,12 @@ public final class TrtLibrary {
     private static String install(Set<String> libs) {
         boolean driver = libs.stream().anyMatch(l -> l.startsWith("libcuda.so"));
         boolean trt = libs.stream().anyMatch(l -> l.startsWith("libnvinfer") || l.startsWith("libnvonnxparser"));
-        if (driver) return "this machine has no NVIDIA driver: TensorRT needs an NVIDIA GPU and its driver (and then CUDA 13"
+        if (driver) return "this machine has no NVIDIA driver: TensorRT needs an NVIDIA GPU and its driver (and then CUDA"
                 + " and TensorRT 10: NVIDIA's cuda-runtime and tensorrt packages, or JetPack on a Jetson)";
         if (trt) return "install TensorRT 10 (NVIDIA's tensorrt packages: libnvinfer10 and libnvonnxparsers10, or JetPack 6 on a Jetson)";
-        return "install the CUDA 13 runtime libraries (NVIDIA's cuda-runtime, cuda-cublas, cuda-nvrtc and cudnn9 packages)";
+        String cuda = libs.stream().filter(l -> l.matches("lib(cudart|cublas|cublasLt|nvrtc)\\.so\\.\\d+.*")).findFirst()
+                .map(l -> l.replaceAll("^.*?\\.so\\.", "").replaceAll("\\..*", "")).orElse("");
+        return "install the CUDA " + (cuda.isEmpty() ? "" : cuda + " ") + "runtime libraries (NVIDIA's cuda-runtime,"
+                + " cuda-cublas, cuda-nvrtc and cudnn9 packages)";
     }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.edgesight.platform.GlibcFloor;
+import io.edgesight.platform.JarTarget;
 import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,5 +154,51 @@ class SelfCheckTest {
         Files.createFile(dev.resolve("nvme0")); // not a GPU
         assertThat(SelfCheck.gpuDeviceFiles(dev)).containsExactly(
                 dev.resolve("nvgpu").toString(), dev.resolve("nvhost-gpu").toString(), dev.resolve("nvidia0").toString());
+    }
+
+    static final JarTarget JETPACK4 = new JarTarget("jetpack4", "JetPack 4.6 (L4T R32.7, Ubuntu 18.04: Jetson Nano, TX2, Xavier on 4.x)",
+            new GlibcFloor("2.27", "3.4.25", "1.3.11"), false, "1.5.6");
+    static final JarTarget JETPACK6 = new JarTarget("jetpack6", "JetPack 6.1/6.2 (L4T R36.4, Ubuntu 22.04: Jetson Orin)",
+            new GlibcFloor("2.35", "3.4.30", "1.3.13"), true, "1.5.11");
+
+    @Test
+    void theNanoJarOnJetPack46PrintsItsTargetAndRunsOnnxOnTheCpu() {
+        SelfCheck.Result r = new SelfCheck.Result("linux-arm64", "Linux 4.9.253-tegra aarch64, Java 17", false, "2.27",
+                null, "not in this jar", List.of("/dev/nvhost-ctrl-gpu"), List.of(), false, SelfCheck.Engine.CPU, JETPACK4);
+        assertThat(r.belowFloor()).isNull();
+        assertThat(r.format().lines()).containsExactly(
+                "edgesight self-check",
+                "  platform   linux-arm64 (Linux 4.9.253-tegra aarch64, Java 17)",
+                "  target     jetpack4 (JetPack 4.6 (L4T R32.7, Ubuntu 18.04: Jetson Nano, TX2, Xavier on 4.x)): natives need"
+                        + " GLIBC 2.27 / GLIBCXX 3.4.25 / CXXABI 1.3.11, JavaCPP 1.5.6, no TensorFlow",
+                "  glibc      2.27 (this jar needs >= 2.27: ok)",
+                "  tensorflow not in this jar (use ONNX models)",
+                "  gpu        visible (device files /dev/nvhost-ctrl-gpu)",
+                "  tensorrt   no TF-TRT (no TensorFlow in this jar)",
+                "  engine     CPU (ONNX Runtime)",
+                "  note       no TensorFlow in this jar (it does not load on jetpack4): SavedModels are refused; ONNX models"
+                        + " run on ONNX Runtime");
+    }
+
+    @Test
+    void belowTheJarsGlibcFloorItRefusesWithOneLine() {
+        // the JetPack 6 jar on a JetPack 5 board (Ubuntu 20.04, glibc 2.31)
+        SelfCheck.Result r = new SelfCheck.Result("linux-arm64", "Linux 5.10-tegra aarch64, Java 17", true, "2.31",
+                null, "not loaded", List.of(), List.of(), false, SelfCheck.Engine.UNAVAILABLE, JETPACK6);
+        assertThat(r.belowFloor()).isEqualTo("this jar is built for jetpack6 (JetPack 6.1/6.2 (L4T R36.4, Ubuntu 22.04:"
+                + " Jetson Orin)) and needs glibc >= 2.35, but this system has glibc 2.31: build the jar for this system's"
+                + " profile (mvn -B -DskipTests -Pjetpack4|jetpack5|jetpack6|platform-linux-arm64 package, docs/JETSON.md)");
+        assertThat(r.format()).contains("  glibc      2.31 (this jar needs >= 2.35: TOO OLD)");
+        // an unknown glibc (musl, no /proc) is not refused: the dynamic linker will say what is missing
+        assertThat(new SelfCheck.Result("linux-arm64", "", true, null, null, "x", List.of(), List.of(), false,
+                SelfCheck.Engine.UNAVAILABLE, JETPACK6).belowFloor()).isNull();
+        assertThat(new SelfCheck.Result("linux-arm64", "", true, "2.36", "2.18.0", null, List.of(), List.of("CPU:0"), false,
+                SelfCheck.Engine.CPU, JETPACK6).belowFloor()).isNull();
+    }
+
+    @Test
+    void runningFromClassesDeclaresNoTarget() {
+        assertThat(SelfCheck.run().target()).isNull();
+        assertThat(SelfCheck.run().format()).doesNotContain("  target ");
     }
 }
