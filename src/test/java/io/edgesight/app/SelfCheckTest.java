@@ -174,7 +174,7 @@ class SelfCheckTest {
                 "  glibc      2.27 (this jar needs >= 2.27: ok)",
                 "  tensorflow not in this jar (use ONNX models)",
                 "  gpu        visible (device files /dev/nvhost-ctrl-gpu)",
-                "  tensorrt   no TF-TRT (no TensorFlow in this jar)",
+                "  tf-trt     no TF-TRT (no TensorFlow in this jar)",
                 "  engine     CPU (ONNX Runtime)",
                 "  note       no TensorFlow in this jar (it does not load on jetpack4): SavedModels are refused; ONNX models"
                         + " run on ONNX Runtime");

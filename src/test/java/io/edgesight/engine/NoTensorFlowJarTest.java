@@ -51,6 +51,6 @@ class NoTensorFlowJarTest {
     void onnxModelsNeverAskForTensorFlow() {
         ModelSpec onnx = spec(Path.of("models", "shapes-colour.onnx").toString());
         assertThat(Engines.isOnnx(onnx)).isTrue();
-        assertThat(EngineRuntime.of(onnx, null).name()).isEqualTo("onnxruntime");
+        assertThat(EngineRuntime.of(onnx, EngineOptions.defaults()).name()).isEqualTo("onnxruntime");
     }
 }
