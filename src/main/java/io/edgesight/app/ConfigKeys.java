@@ -109,6 +109,36 @@ public final class ConfigKeys {
         add(host(q + "embedded.host"));
         add(integer(q + "embedded.port", 0, 65535));
 
+        add(new Key(NodeIdentity.KEY, "letters, digits, . _ -", NodeIdentity::problem, false));
+
+        // the Kafka output (io.edgesight.sink.kafka.KafkaOutput checks the keys that depend on each other)
+        String k = "edgesight.kafka.";
+        add(bool(k + "enabled"));
+        add(new Key(k + "brokers", "host:port,...", io.edgesight.sink.kafka.KafkaOutput::brokersProblem, false));
+        add(new Key(k + "topic.predictions", "Kafka topic", io.edgesight.sink.kafka.KafkaOutput::topicProblem, false));
+        add(new Key(k + "topic.status", "Kafka topic", io.edgesight.sink.kafka.KafkaOutput::topicProblem, false));
+        add(new Key(k + "topic.stats", "Kafka topic", io.edgesight.sink.kafka.KafkaOutput::topicProblem, false));
+        add(text(k + "client-id"));
+        add(exactChoice(k + "acks", "acks", "all", "-1", "1", "0"));
+        add(bool(k + "idempotence"));
+        add(integer(k + "max-in-flight", 1, 1000));
+        add(integer(k + "delivery-timeout-ms", 1, Integer.MAX_VALUE));
+        add(integer(k + "request-timeout-ms", 1, Integer.MAX_VALUE));
+        add(integer(k + "linger-ms", 0, 60_000));
+        add(integer(k + "max-block-ms", 0, Integer.MAX_VALUE));
+        add(choice(k + "compression", "compression", "none", "gzip", "snappy", "lz4", "zstd"));
+        add(integer(k + "buffer.size", 1, 10_000_000));
+        add(integer(k + "buffer.max-bytes", 0, Integer.MAX_VALUE));
+        add(choice(k + "security-protocol", "security protocol", "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"));
+        add(choice(k + "sasl.mechanism", "SASL mechanism", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"));
+        add(text(k + "sasl.username"));
+        add(secret(k + "sasl.password"));
+        add(path(k + "tls.trust-store"));
+        add(secret(k + "tls.trust-store-password"));
+        add(path(k + "tls.key-store"));
+        add(secret(k + "tls.key-store-password"));
+        add(bool(k + "tls.hostname-verification"));
+
         add(integer("edgesight.stats.interval-seconds", 1, 86_400));
         add(path("edgesight.output.dir"));
         add(integer("edgesight.output.max-bytes", 0, Integer.MAX_VALUE));

@@ -46,10 +46,14 @@ public class PipelineStats implements CamelContextAware {
     private CamelContext camelContext;
     private volatile MeterRegistry registry;
     private volatile boolean globalMetersBound;
+    private volatile String node = "edgesight";
 
     public PipelineStats(int windowSeconds) {
         this.windowSeconds = windowSeconds;
     }
+
+    /** The node id the statistics carry (edgesight.node.id). */
+    public void setNode(String node) { this.node = node; }
 
     static final class CameraStats {
         final String id;
@@ -232,6 +236,7 @@ public class PipelineStats implements CamelContextAware {
         long now = System.currentTimeMillis();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("schema", 1);
+        out.put("node", node);
         out.put("time", Instant.ofEpochMilli(now).toString());
         out.put("uptimeSeconds", (now - startMillis) / 1000);
         out.put("windowSeconds", windowSeconds);
@@ -264,6 +269,15 @@ public class PipelineStats implements CamelContextAware {
         mqtt.put("bufferDropped", (long) bufferDropped());
         mqtt.put("delivered", buffers().values().stream().mapToLong(OutboundBuffer::delivered).sum());
         out.put("mqtt", mqtt);
+        Map<String, OutboundBuffer> kafkaBuffers = camelContext == null ? Map.of()
+                : io.edgesight.sink.kafka.KafkaBufferComponent.buffers(camelContext);
+        if (!kafkaBuffers.isEmpty()) {
+            Map<String, Object> kafka = new LinkedHashMap<>();
+            kafka.put("bufferDepth", kafkaBuffers.values().stream().mapToLong(OutboundBuffer::depth).sum());
+            kafka.put("bufferDropped", kafkaBuffers.values().stream().mapToLong(OutboundBuffer::dropped).sum());
+            kafka.put("delivered", kafkaBuffers.values().stream().mapToLong(OutboundBuffer::delivered).sum());
+            out.put("kafka", kafka);
+        }
         Map<String, Object> webhook = new LinkedHashMap<>();
         webhook.put("delivered", webhookDelivered.get());
         webhook.put("deadLetters", webhookDeadLetters.get());
