@@ -38,8 +38,8 @@ import org.apache.camel.support.DefaultProducer;
 @Component("kafka-buffer")
 public class KafkaBufferComponent extends DefaultComponent {
     private final Map<String, OutboundBuffer> buffers = new ConcurrentHashMap<>();
-    @Metadata(defaultValue = "false", description = "Whether the Kafka output is on (edgesight.kafka.enabled); off, producers drop nothing into the buffer")
-    private boolean enabled;
+    @Metadata(defaultValue = "false", description = "Whether the Kafka output is on (edgesight.kafka.enabled); when off, producers put nothing into the buffer")
+    private boolean publish;
     @Metadata(defaultValue = "10000", description = "Records a buffer holds at most; beyond it the oldest are dropped")
     private int size = 10_000;
     @Metadata(defaultValue = "67108864", description = "Bytes a buffer holds at most (0 = no byte bound)")
@@ -59,8 +59,8 @@ public class KafkaBufferComponent extends DefaultComponent {
                 "are the Kafka brokers (edgesight.kafka.brokers) reachable?", size, maxBytes, logInterval));
     }
 
-    public boolean isEnabled() { return enabled; }
-    public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    public boolean isPublish() { return publish; }
+    public void setPublish(boolean publish) { this.publish = publish; }
     public int getSize() { return size; }
     public void setSize(int size) { this.size = size; }
     public long getMaxBytes() { return maxBytes; }
@@ -72,7 +72,7 @@ public class KafkaBufferComponent extends DefaultComponent {
     public Map<String, OutboundBuffer> buffers() { return Map.copyOf(buffers); }
 
     public static Map<String, OutboundBuffer> buffers(CamelContext context) {
-        return context.hasComponent("kafka-buffer") instanceof KafkaBufferComponent k && k.isEnabled() ? k.buffers() : Map.of();
+        return context.hasComponent("kafka-buffer") instanceof KafkaBufferComponent k && k.isPublish() ? k.buffers() : Map.of();
     }
 
     @UriEndpoint(firstVersion = "0.1.0", scheme = "kafka-buffer", title = "Kafka outbound buffer", syntax = "kafka-buffer:name",
@@ -108,7 +108,7 @@ public class KafkaBufferComponent extends DefaultComponent {
             return new DefaultProducer(this) {
                 @Override
                 public void process(Exchange exchange) {
-                    if (!getComponent().isEnabled()) return;
+                    if (!getComponent().isPublish()) return;
                     var msg = exchange.getMessage();
                     byte[] body = msg.getBody(byte[].class);
                     if (body == null) {

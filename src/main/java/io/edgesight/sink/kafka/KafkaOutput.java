@@ -73,6 +73,13 @@ public final class KafkaOutput {
                         + "); raise it or lower request-timeout-ms");
             }
             String protocol = s.string(P + "security-protocol", "PLAINTEXT").toUpperCase(Locale.ROOT);
+            for (String store : List.of("tls.trust-store", "tls.key-store")) {
+                String path = s.string(P + store, null);
+                if (path != null && protocol.contains("SSL") && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))) {
+                    out.add(P + store + ": " + path + " does not exist (the " + store.substring(4).replace('-', ' ')
+                            + " for security-protocol=" + protocol + ")");
+                }
+            }
             if (protocol.startsWith("SASL") && (s.string(P + "sasl.username", null) == null || s.string(P + "sasl.password", null) == null)) {
                 out.add(P + "security-protocol=" + protocol + " needs " + P + "sasl.username and " + P + "sasl.password");
             }
@@ -86,7 +93,7 @@ public final class KafkaOutput {
     public static Map<String, String> componentOptions(Settings s, String node) {
         Map<String, String> o = new LinkedHashMap<>();
         boolean enabled = s.bool(P + "enabled", false);
-        o.put("camel.component.kafka-buffer.enabled", Boolean.toString(enabled));
+        o.put("camel.component.kafka-buffer.publish", Boolean.toString(enabled));
         o.put("camel.component.kafka-buffer.size", Integer.toString(s.integer(P + "buffer.size", 10_000, 1, 10_000_000)));
         o.put("camel.component.kafka-buffer.maxBytes", Integer.toString(s.integer(P + "buffer.max-bytes", 64 << 20, 0, Integer.MAX_VALUE)));
         String k = "camel.component.kafka.";
@@ -100,6 +107,8 @@ public final class KafkaOutput {
         o.put(k + "lingerMs", Integer.toString(s.integer(P + "linger-ms", 5, 0, 60_000)));
         o.put(k + "maxBlockMs", Integer.toString(s.integer(P + "max-block-ms", 10_000, 0, Integer.MAX_VALUE)));
         o.put(k + "compressionCodec", s.string(P + "compression", "none").toLowerCase(Locale.ROOT));
+        // at shutdown the buffer drains for up to 5 s; a producer that still cannot deliver then gives up as fast
+        o.put(k + "shutdownTimeout", "5000");
         o.put(k + "valueSerializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
         // the producer retries within the delivery timeout (retries = unbounded); edgesight's buffer retries beyond it
         o.put(k + "retries", Integer.toString(Integer.MAX_VALUE));
