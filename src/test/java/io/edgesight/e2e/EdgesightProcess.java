@@ -55,6 +55,9 @@ public final class EdgesightProcess implements AutoCloseable {
 
     public boolean isAlive() { return process.isAlive(); }
 
+    /** The exit code; only once it has exited. */
+    public int exitCode() { return process.exitValue(); }
+
     public long pid() { return process.pid(); }
 
     public String log() {

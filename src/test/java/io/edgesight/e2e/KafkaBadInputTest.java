@@ -42,6 +42,8 @@ class KafkaBadInputTest {
         o.put("edgesight.kafka.brokers", "127.0.0.1:" + nobody);
         o.put("edgesight.kafka.buffer.size", "40");
         o.put("edgesight.kafka.max-block-ms", "1000");
+        o.put("edgesight.cameras.sample.loop", "true");
+        o.put("edgesight.mqtt.embedded.port", Integer.toString(Ports.free()));
         try (LogCapture logs = new LogCapture();
              AppRunner app = new AppRunner(AppRunner.routes(tmp.resolve("routes"), null, p -> p), tmp.resolve("out"), o)) {
             Awaitility.await("the buffer full and overflowing").atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250))

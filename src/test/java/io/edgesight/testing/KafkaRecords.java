@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class KafkaRecords implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Received(String key, int partition, long offset, Map<String, String> headers, String value) {
+    public record Received(String key, int partition, long offset, Map<String, String> headers, String value, long arrivalMillis) {
         public JsonNode json() {
             try {
                 return JSON.readTree(value);
@@ -61,11 +61,11 @@ public final class KafkaRecords implements AutoCloseable {
                 c.assign(parts);
                 c.seekToBeginning(parts);
                 while (running) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
                         Map<String, String> h = new HashMap<>();
                         for (Header x : r.headers()) h.put(x.key(), x.value() == null ? null : new String(x.value(), StandardCharsets.UTF_8));
                         synchronized (records) {
-                            records.add(new Received(r.key(), r.partition(), r.offset(), h, new String(r.value(), StandardCharsets.UTF_8)));
+                            records.add(new Received(r.key(), r.partition(), r.offset(), h, new String(r.value(), StandardCharsets.UTF_8), System.currentTimeMillis()));
                         }
                     }
                 }

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * delivery timeout, so a broker that dies and comes back, or a leader change, costs neither a record nor a
  * duplicate. Records the producer gives up on (an outage longer than the delivery timeout) go back to the head
  * of the buffer, in order, and are sent again after a backoff; while the window is full, newer records wait in
- * the buffer, where the bound drops the oldest.
+ * the buffer. Records in the producer still count toward the buffer's bound (the window is at most half of it),
+ * so at most {@code edgesight.kafka.buffer.size} records wait in all; beyond it the oldest waiting in the buffer
+ * are dropped.
  */
 final class KafkaDelivery extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDelivery.class);
@@ -63,7 +65,7 @@ final class KafkaDelivery extends DefaultConsumer {
         AsyncProcessor route = AsyncProcessorConverterHelper.convert(getProcessor());
         try {
             while (true) {
-                if (!running && ((buffer.depth() == 0 && inFlightCount() == 0) || System.nanoTime() > drainDeadline)) break;
+                if (!running && (buffer.depth() == 0 || System.nanoTime() > drainDeadline)) break;
                 if (hasFailures()) {
                     // let the rest of the window finish, then send the given-up records again, oldest first
                     if (!awaitInFlight(200)) continue;
@@ -91,7 +93,7 @@ final class KafkaDelivery extends DefaultConsumer {
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         }
-        int left = buffer.depth() + inFlightCount();
+        int left = buffer.depth();
         if (left > 0) LOG.warn("Kafka outbound buffer '{}': {} record(s) not delivered at shutdown", endpoint.getName(), left);
     }
 
@@ -122,7 +124,7 @@ final class KafkaDelivery extends DefaultConsumer {
                 failed.put(seq, e);
                 lastError = error;
             } else {
-                buffer.delivered(e);
+                buffer.finished(e);
                 if (failing && failed.isEmpty()) {
                     failing = false;
                     recovered = true;
@@ -171,7 +173,7 @@ final class KafkaDelivery extends DefaultConsumer {
 
     private synchronized boolean awaitWindowRoom(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (inFlight.size() >= endpoint.getWindow() && failed.isEmpty()) {
+        while (inFlight.size() >= window() && failed.isEmpty()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) return false;
             TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -179,8 +181,10 @@ final class KafkaDelivery extends DefaultConsumer {
         return true;
     }
 
-    /** Records in the producer, not yet acknowledged (statistics). */
-    int pending() { return inFlightCount(); }
+    /** At most half the buffer's bound in the producer: the rest of the bound stays for the newest records. */
+    private int window() {
+        return Math.max(1, Math.min(endpoint.getWindow(), buffer.capacity() / 2));
+    }
 
     private static String rootMessage(Throwable t) {
         if (t == null) return "unknown error";

@@ -30,6 +30,8 @@ public final class OutboundBuffer {
     private final long logIntervalNanos;
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private long bytes;
+    /** Taken with {@link #poll} and not yet {@link #finished} or {@link #requeue requeued}: they count toward the bounds. */
+    private int taken;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedQos0 = new AtomicLong();
@@ -58,13 +60,13 @@ public final class OutboundBuffer {
         synchronized (this) {
             queue.addLast(e);
             bytes += e.body().length;
-            while (queue.size() > 1 && (queue.size() > capacity || (maxBytes > 0 && bytes > maxBytes))) {
+            while (queue.size() > 1 && (queue.size() + taken > capacity || (maxBytes > 0 && bytes > maxBytes))) {
                 Entry old = queue.pollFirst();
                 bytes -= old.body().length;
                 dropped.incrementAndGet();
                 droppedSinceLog++;
             }
-            maxDepth = Math.max(maxDepth, queue.size());
+            maxDepth = Math.max(maxDepth, queue.size() + taken);
             notifyAll();
         }
         logDropsIfDue();
@@ -81,12 +83,16 @@ public final class OutboundBuffer {
         return queue.peekFirst();
     }
 
-    /** Takes the oldest message off the buffer, waiting up to {@code timeoutMillis}; null when still empty. */
+    /**
+     * Takes the oldest message off the buffer, waiting up to {@code timeoutMillis}; null when still empty. Until it is
+     * {@link #finished} or {@link #requeue requeued} it still counts toward the bounds (it is still waiting, only
+     * elsewhere: in a producer), so the bound is one number however the waiting is split.
+     */
     public synchronized Entry poll(long timeoutMillis) throws InterruptedException {
         Entry e = peek(timeoutMillis);
         if (e == null) return null;
         queue.pollFirst();
-        bytes -= e.body().length;
+        taken++;
         return e;
     }
 
@@ -96,11 +102,9 @@ public final class OutboundBuffer {
      */
     public void requeue(java.util.List<Entry> oldestFirst) {
         synchronized (this) {
-            for (int i = oldestFirst.size() - 1; i >= 0; i--) {
-                queue.addFirst(oldestFirst.get(i));
-                bytes += oldestFirst.get(i).body().length;
-            }
-            while (queue.size() > 1 && (queue.size() > capacity || (maxBytes > 0 && bytes > maxBytes))) {
+            for (int i = oldestFirst.size() - 1; i >= 0; i--) queue.addFirst(oldestFirst.get(i));
+            taken -= oldestFirst.size();
+            while (queue.size() > 1 && (queue.size() + taken > capacity || (maxBytes > 0 && bytes > maxBytes))) {
                 Entry old = queue.pollFirst();
                 bytes -= old.body().length;
                 dropped.incrementAndGet();
@@ -111,9 +115,12 @@ public final class OutboundBuffer {
         logDropsIfDue();
     }
 
-    /** Counts a message taken with {@link #poll} as delivered. */
-    public void delivered(Entry e) {
+    /** A message taken with {@link #poll} is delivered: it no longer counts toward the bounds. */
+    public synchronized void finished(Entry e) {
+        taken--;
+        bytes -= e.body().length;
         delivered.incrementAndGet();
+        notifyAll();
     }
 
     /** Removes {@code e} once delivered (or given up); false when it was dropped meanwhile. */
@@ -148,7 +155,8 @@ public final class OutboundBuffer {
                 kind, name, capacity, maxBytes, n, total, hint);
     }
 
-    public synchronized int depth() { return queue.size(); }
+    /** Messages waiting: in the buffer, and taken but not yet delivered. */
+    public synchronized int depth() { return queue.size() + taken; }
     public synchronized long bytes() { return bytes; }
     public synchronized long maxDepth() { return maxDepth; }
     public long dropped() { return dropped.get(); }
