@@ -275,7 +275,8 @@ class KafkaFleetTest {
                     published, seqs.size(), missing, dropped, waited, firstAfter - restartedAt);
             assertThat(duringOutage.path("kafka").path("bufferDepth").asLong()).as("the bound").isBetween(1L, 51L);
             assertThat(duringOutage.path("kafka").path("bufferDropped").asLong()).as("overflow counted").isPositive();
-            assertThat(waited).as("the records within the bound, waiting when the cluster came back, arrived").isBetween(40L, 52L);
+            // the producer's share of the bound (25) may have been mid-send or given back and dropped as the oldest meanwhile
+            assertThat(waited).as("the records within the bound, waiting when the cluster came back, arrived").isBetween(25L, 51L);
             // status records share the buffer: a dropped one is not a missing prediction
             assertThat(dropped).as("every missing prediction was dropped as the oldest and counted").isBetween(missing, missing + 3);
             assertThat(logs.lines()).anyMatch(l -> l.text().contains("Kafka outbound buffer 'records' is full"));

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MosquittoBridgeTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path VIDEO = Path.of("target/test-video/shapes.mp4");
-    static final int FRAMES = 1100;
+    static final int FRAMES = 900;
 
     @BeforeAll
     static void sampleVideo() {
