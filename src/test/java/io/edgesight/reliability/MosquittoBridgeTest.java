@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The bridge of docs/FLEET.md, config/mosquitto-bridge.conf as shipped (only its address changed), between two
  * real Mosquitto processes: edgesight publishes to the edge broker with the node id in its prefix, the bridge
  * carries the predictions to the central broker (QoS 1), and across a 30 s link outage (the connection cut and
- * refused) every prediction still arrives.
+ * refused) every prediction still arrives (not all in order: the backlog interleaves with new messages).
  */
 class MosquittoBridgeTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -104,9 +104,11 @@ class MosquittoBridgeTest {
                         all.size() - distinct.size());
                 assertThat(afterOutage).as("nothing crossed while the link was down").isEqualTo(beforeCut);
                 for (long s = 0; s < FRAMES; s++) assertThat(distinct).as("prediction %d arrived", s).contains(s);
-                for (int i = 1; i < firstArrivals.size(); i++) {
-                    assertThat(firstArrivals.get(i)).as("in order").isGreaterThan(firstArrivals.get(i - 1));
-                }
+                // after the reconnect the edge broker sends its backlog interleaved with what edgesight publishes
+                // meanwhile: MQTT keeps order per topic only while the link holds (docs/FLEET.md)
+                int outOfOrder = 0;
+                for (int i = 1; i < firstArrivals.size(); i++) if (firstArrivals.get(i) < firstArrivals.get(i - 1)) outOfOrder++;
+                System.out.printf("bridge: %d arrival(s) after a newer prediction (the backlog interleaved with new ones)%n", outOfOrder);
                 assertThat(edge.log()).contains("Connecting bridge");
             }
         }
