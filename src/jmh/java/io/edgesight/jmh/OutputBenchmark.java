@@ -110,7 +110,7 @@ public class OutputBenchmark {
     public byte[] json() throws Exception {
         long t0 = System.nanoTime();
         Decoder.Decoded d = decoder.decode(frame);
-        return json.writeValueAsBytes(Prediction.of(frame, d, engine, System.nanoTime() - t0));
+        return json.writeValueAsBytes(Prediction.of("bench", frame, d, engine, System.nanoTime() - t0));
     }
 
     /** One QoS 1 publish of the payload, waiting for the broker's PUBACK. */

@@ -38,6 +38,7 @@ import io.edgesight.api.LivePage;
 import io.edgesight.sink.OutputRules;
 import io.edgesight.stats.PipelineStats;
 import io.edgesight.sink.WebhookTls;
+import io.edgesight.sink.kafka.KafkaOutput;
 import io.edgesight.sink.mqtt.MqttConnection;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;
 import io.edgesight.camera.CameraComponent;
@@ -97,14 +98,32 @@ public final class EdgesightApp {
         return Path.of(d == null || d.isBlank() ? "config/cameras.d" : d.strip());
     }
 
-    /** Value of a key: overrides, then system properties, then environment variables, then the file. */
+    /**
+     * Value of a key: overrides, then system properties, then environment variables, then the file; with
+     * {{edgesight.node.id}} in a value (the MQTT prefix) replaced by the node id.
+     */
     public String property(String key) {
+        String v = rawProperty(key);
+        if (v == null || !v.contains("{{" + NodeIdentity.KEY + "}}") || key.equals(NodeIdentity.KEY)) return v;
+        return node().expand(v);
+    }
+
+    private String rawProperty(String key) {
         if (options.overrides().containsKey(key)) return options.overrides().get(key);
         String v = System.getProperty(key);
         if (v != null) return v;
         v = System.getenv(ConfigValidator.envName(key));
         if (v != null) return v;
         return fileProperties.get(key);
+    }
+
+    private volatile NodeIdentity node;
+
+    /** edgesight.node.id, or the host name. */
+    public NodeIdentity node() {
+        NodeIdentity n = node;
+        if (n == null) node = n = NodeIdentity.from(new Settings(this::rawProperty));
+        return n;
     }
 
     /** Runs until the sources are drained, --duration passes, a fatal error, or SIGTERM. Returns the exit code. */
@@ -153,7 +172,13 @@ public final class EdgesightApp {
         m.bind(Decoders.BEAN, decoders);
         // outputs (routes/outputs.yaml, routes/api.yaml)
         PipelineStats stats = new PipelineStats(settings.integer("edgesight.stats.interval-seconds", 10, 1, 86_400));
+        stats.setNode(node().id());
         m.bind(PipelineStats.BEAN, stats);
+        // the node in every payload, Kafka key and statistics; the Kafka output (off by default)
+        m.bind(NodeIdentity.BEAN, node());
+        m.addOverrideProperty("camel.component.predict.node", node().id());
+        KafkaOutput.componentOptions(settings, node().id()).forEach(m::addOverrideProperty);
+        KafkaOutput.warnIfUnreachable(settings);
         m.bind(FrameStore.BEAN, new FrameStore(settings.integer("edgesight.frames.width", 480, 0, 8192),
                 settings.integer("edgesight.frames.quality", 80, 1, 100)));
         m.bind(OutputRules.BEAN, new OutputRules(settings));
@@ -231,7 +256,8 @@ public final class EdgesightApp {
             String v = property(key);
             if (key.startsWith("edgesight.") && v != null) m.addOverrideProperty(key, v);
         }
-        options.overrides().forEach(m::addOverrideProperty);
+        options.overrides().forEach((k, v) -> m.addOverrideProperty(k, k.startsWith("edgesight.") ? property(k) : v));
+        m.addOverrideProperty(NodeIdentity.KEY, node().id()); // unset in the file: the host name
         if (options.maxFrames() > 0) m.addOverrideProperty("camel.component.camera.maxFrames", Long.toString(options.maxFrames()));
 
         String brokerUrl = settings.string("edgesight.mqtt.broker-url", null);
@@ -337,6 +363,7 @@ public final class EdgesightApp {
         all.putAll(options.overrides());
         all.replaceAll((k, v) -> property(k)); // the value in effect: environment variables override the file too
         List<String> errors = new ArrayList<>(ConfigValidator.validate(all, options.config().toString()));
+        if (errors.isEmpty()) errors.addAll(KafkaOutput.problems(this::property));
         Set<String> knownEnv = new LinkedHashSet<>();
         for (String k : all.keySet()) knownEnv.add(ConfigValidator.envName(k));
         for (String env : new java.util.TreeSet<>(System.getenv().keySet())) {

@@ -111,6 +111,36 @@ public final class ConfigKeys {
         add(host(q + "embedded.host"));
         add(integer(q + "embedded.port", 0, 65535));
 
+        add(new Key("edgesight.node.id", "letters, digits, . _ -", NodeAndKafkaChecks::nodeId, false));
+
+        // the Kafka output (io.edgesight.sink.kafka.KafkaOutput checks the keys that depend on each other)
+        String kf = "edgesight.kafka.";
+        add(bool(kf + "enabled"));
+        add(new Key(kf + "brokers", "host:port,...", NodeAndKafkaChecks::brokers, false));
+        add(new Key(kf + "topic.predictions", "Kafka topic", NodeAndKafkaChecks::topic, false));
+        add(new Key(kf + "topic.status", "Kafka topic", NodeAndKafkaChecks::topic, false));
+        add(new Key(kf + "topic.stats", "Kafka topic", NodeAndKafkaChecks::topic, false));
+        add(text(kf + "client-id"));
+        add(exactChoice(kf + "acks", "acks", "all", "-1", "1", "0"));
+        add(bool(kf + "idempotence"));
+        add(integer(kf + "max-in-flight", 1, 1000));
+        add(integer(kf + "delivery-timeout-ms", 1, Integer.MAX_VALUE));
+        add(integer(kf + "request-timeout-ms", 1, Integer.MAX_VALUE));
+        add(integer(kf + "linger-ms", 0, 60_000));
+        add(integer(kf + "max-block-ms", 0, Integer.MAX_VALUE));
+        add(choice(kf + "compression", "compression", "none", "gzip", "snappy", "lz4", "zstd"));
+        add(integer(kf + "buffer.size", 1, 10_000_000));
+        add(integer(kf + "buffer.max-bytes", 0, Integer.MAX_VALUE));
+        add(choice(kf + "security-protocol", "security protocol", "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"));
+        add(choice(kf + "sasl.mechanism", "SASL mechanism", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"));
+        add(text(kf + "sasl.username"));
+        add(secret(kf + "sasl.password"));
+        add(path(kf + "tls.trust-store"));
+        add(secret(kf + "tls.trust-store-password"));
+        add(path(kf + "tls.key-store"));
+        add(secret(kf + "tls.key-store-password"));
+        add(bool(kf + "tls.hostname-verification"));
+
         add(integer("edgesight.stats.interval-seconds", 1, 86_400));
         add(path("edgesight.output.dir"));
         add(integer("edgesight.output.max-bytes", 0, Integer.MAX_VALUE));

@@ -25,6 +25,14 @@ import org.apache.camel.support.DefaultProducer;
 /** {@code predict:<model>}: decodes one inferred frame into its {@link Prediction} payload. */
 @Component("predict")
 public class PredictComponent extends DefaultComponent {
+    /** Header with the model id of the prediction (Kafka record header {@code model}). */
+    public static final String MODEL_ID = "EdgesightModelId";
+
+    @Metadata(defaultValue = "edgesight", description = "The node id every payload carries (edgesight.node.id)")
+    private String node = "edgesight";
+
+    public String getNode() { return node; }
+    public void setNode(String node) { this.node = node; }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -69,11 +77,12 @@ public class PredictComponent extends DefaultComponent {
                     long t0 = System.nanoTime();
                     Decoder.Decoded decoded = d.decode(in);
                     long decode = System.nanoTime() - t0;
-                    Prediction p = Prediction.of(in, decoded, engine, decode);
+                    Prediction p = Prediction.of(((PredictComponent) getComponent()).getNode(), in, decoded, engine, decode);
                     PreparedFrame f = in.frame();
                     exchange.getMessage().setBody(p);
                     exchange.getMessage().setHeader(CameraConstants.CAMERA_ID, f.cameraId());
                     exchange.getMessage().setHeader(CameraConstants.FRAME_SEQ, f.seq());
+                    exchange.getMessage().setHeader(MODEL_ID, model);
                 }
 
                 /** The endpoint's topK option narrows a classification decoder's list. */

@@ -12,11 +12,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * The payload published for one frame: schema 1, documented in docs/PAYLOAD.md and specified by
- * docs/payload.schema.json. {@code outputs} is present only for the raw decoder.
+ * docs/payload.schema.json. {@code node} is the edgesight that produced it (edgesight.node.id); {@code outputs} is
+ * present only for the raw decoder.
  */
-@JsonPropertyOrder({"schema", "camera", "seq", "captureTime", "inferenceTime", "model", "engine", "frame", "predictions",
+@JsonPropertyOrder({"schema", "node", "camera", "seq", "captureTime", "inferenceTime", "model", "engine", "frame", "predictions",
         "outputs", "batch", "timings"})
-public record Prediction(int schema, String camera, long seq, String captureTime, String inferenceTime, String model,
+public record Prediction(int schema, String node, String camera, long seq, String captureTime, String inferenceTime, String model,
                          EngineInfo engine, FrameSize frame, List<? extends PredictionItem> predictions,
                          @JsonInclude(JsonInclude.Include.NON_NULL) List<OutputSummary> outputs,
                          BatchInfo batch, Timings timings) implements Observed {
@@ -36,9 +37,9 @@ public record Prediction(int schema, String camera, long seq, String captureTime
                           double totalMs) {}
 
     /** The payload of one inferred frame, decoded in {@code decodeNanos}; total time runs from capture to now. */
-    public static Prediction of(InferredFrame in, Decoder.Decoded decoded, EngineInfo engine, long decodeNanos) {
+    public static Prediction of(String node, InferredFrame in, Decoder.Decoded decoded, EngineInfo engine, long decodeNanos) {
         PreparedFrame f = in.frame();
-        return new Prediction(SCHEMA, f.cameraId(), f.seq(),
+        return new Prediction(SCHEMA, node, f.cameraId(), f.seq(),
                 Instant.ofEpochMilli(f.captureEpochMillis()).toString(),
                 Instant.ofEpochMilli(in.inferenceEpochMillis()).toString(), in.modelId(), engine,
                 new FrameSize(f.transform().sourceWidth(), f.transform().sourceHeight()),

@@ -34,6 +34,15 @@ public final class SinkCounters implements OutputCounters {
     public long mqttDelivered() { return buffers().values().stream().mapToLong(OutboundBuffer::delivered).sum(); }
 
     @Override
+    public long[] kafka() {
+        Map<String, OutboundBuffer> b = io.edgesight.sink.kafka.KafkaBufferComponent.buffers(context);
+        if (b.isEmpty()) return null;
+        return new long[] {b.values().stream().mapToLong(OutboundBuffer::depth).sum(),
+                b.values().stream().mapToLong(OutboundBuffer::dropped).sum(),
+                b.values().stream().mapToLong(OutboundBuffer::delivered).sum()};
+    }
+
+    @Override
     public long fileWriteErrors() {
         JsonLinesRotation jsonl = context.getRegistry().lookupByNameAndType(JsonLinesRotation.BEAN, JsonLinesRotation.class);
         return jsonl == null ? 0 : jsonl.writeErrors();

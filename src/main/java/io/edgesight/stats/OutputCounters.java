@@ -14,6 +14,9 @@ public interface OutputCounters {
 
     long fileWriteErrors();
 
+    /** The Kafka output's buffer depth, drops and deliveries, or null when the output is off. */
+    default long[] kafka() { return null; }
+
     /** The cost of the frames kept for drawing, or null when none are kept. */
     Map<String, Object> frameCost();
 

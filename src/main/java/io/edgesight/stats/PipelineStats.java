@@ -42,10 +42,14 @@ public class PipelineStats implements CamelContextAware {
     private volatile MeterRegistry registry;
     private volatile OutputCounters outputs = OutputCounters.NONE;
     private volatile boolean globalMetersBound;
+    private volatile String node = "edgesight";
 
     public PipelineStats(int windowSeconds) {
         this.windowSeconds = windowSeconds;
     }
+
+    /** The node id the statistics carry (edgesight.node.id). */
+    public void setNode(String node) { this.node = node; }
 
     static final class CameraStats {
         final String id;
@@ -219,6 +223,7 @@ public class PipelineStats implements CamelContextAware {
         long now = System.currentTimeMillis();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("schema", 1);
+        out.put("node", node);
         out.put("time", Instant.ofEpochMilli(now).toString());
         out.put("uptimeSeconds", (now - startMillis) / 1000);
         out.put("windowSeconds", windowSeconds);
@@ -251,6 +256,14 @@ public class PipelineStats implements CamelContextAware {
         mqtt.put("bufferDropped", (long) bufferDropped());
         mqtt.put("delivered", outputs.mqttDelivered());
         out.put("mqtt", mqtt);
+        long[] k = outputs.kafka();
+        if (k != null) {
+            Map<String, Object> kafka = new LinkedHashMap<>();
+            kafka.put("bufferDepth", k[0]);
+            kafka.put("bufferDropped", k[1]);
+            kafka.put("delivered", k[2]);
+            out.put("kafka", kafka);
+        }
         Map<String, Object> webhook = new LinkedHashMap<>();
         webhook.put("delivered", webhookDelivered.get());
         webhook.put("deadLetters", webhookDeadLetters.get());

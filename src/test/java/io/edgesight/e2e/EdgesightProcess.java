@@ -19,10 +19,15 @@ public final class EdgesightProcess implements AutoCloseable {
     }
 
     public static EdgesightProcess start(Path log, Map<String, String> sets) throws IOException {
+        return start(log, Path.of("routes"), sets);
+    }
+
+    /** With the routes of {@code routes} (e.g. AppRunner.routes with more cameras). */
+    public static EdgesightProcess start(Path log, Path routes, Map<String, String> sets) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
                 "-cp", System.getProperty("java.class.path"), "io.edgesight.cli.EdgesightCli", "run",
-                "--config", "config/application.properties", "--routes", "routes", "--duration", "300"));
+                "--config", "config/application.properties", "--routes", routes.toString(), "--duration", "300"));
         sets.forEach((k, v) -> {
             cmd.add("--set");
             cmd.add(k + "=" + v);
@@ -49,6 +54,9 @@ public final class EdgesightProcess implements AutoCloseable {
     }
 
     public boolean isAlive() { return process.isAlive(); }
+
+    /** The exit code; only once it has exited. */
+    public int exitCode() { return process.exitValue(); }
 
     public long pid() { return process.pid(); }
 

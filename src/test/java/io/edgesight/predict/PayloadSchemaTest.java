@@ -16,7 +16,7 @@ class PayloadSchemaTest {
     record TestDetection(String label, int classId, double score, Box box) implements PredictionItem {}
 
     static Prediction prediction(List<? extends PredictionItem> items, List<OutputSummary> outputs) {
-        return new Prediction(1, "cam", 12, "2025-06-01T12:00:00.040Z", "2025-06-01T12:00:00.071Z", "m",
+        return new Prediction(1, "node-1", "cam", 12, "2025-06-01T12:00:00.040Z", "2025-06-01T12:00:00.071Z", "m",
                 new Prediction.EngineInfo("m-b4-FP32-0123456789ab", "tensorflow", "FP32"), new Prediction.FrameSize(640, 480),
                 items, outputs, new Prediction.BatchInfo(4, 3), new Prediction.Timings(0.9, 3.1, 0.2, 5.4, 0.01, 31.2));
     }
@@ -43,7 +43,7 @@ class PayloadSchemaTest {
 
     @Test
     void schemaIsStrict() {
-        String ok = "{\"schema\":1,\"camera\":\"c\",\"seq\":0,\"captureTime\":\"2025-06-01T12:00:00Z\",\"inferenceTime\":\"2025-06-01T12:00:00Z\","
+        String ok = "{\"schema\":1,\"node\":\"site1-box2\",\"camera\":\"c\",\"seq\":0,\"captureTime\":\"2025-06-01T12:00:00Z\",\"inferenceTime\":\"2025-06-01T12:00:00Z\","
                 + "\"model\":\"m\",\"engine\":{\"id\":\"e\",\"runtime\":\"tensorflow\",\"precision\":\"FP32\"},\"frame\":{\"width\":1,\"height\":1},"
                 + "\"predictions\":[],\"batch\":{\"size\":1,\"fill\":1},\"timings\":{\"preprocessMs\":0,\"batchWaitMs\":0,\"queueMs\":0,"
                 + "\"inferenceMs\":0,\"decodeMs\":0,\"totalMs\":0}}";
@@ -56,6 +56,8 @@ class PayloadSchemaTest {
         assertThat(PayloadSchema.errors(PayloadSchema.PAYLOAD, ok.replace("\"predictions\":[]",
                 "\"predictions\":[{\"label\":\"a\",\"classId\":0,\"score\":0.5,\"box\":{\"x1\":1}}]"))).as("whole box").isNotEmpty();
         assertThat(PayloadSchema.errors(PayloadSchema.PAYLOAD, ok.replace(",\"model\":\"m\"", ""))).isNotEmpty();
+        assertThat(PayloadSchema.errors(PayloadSchema.PAYLOAD, ok.replace("\"node\":\"site1-box2\",", ""))).as("node required").isNotEmpty();
+        assertThat(PayloadSchema.errors(PayloadSchema.PAYLOAD, ok.replace("site1-box2", "site1/box2"))).as("node: one topic level").isNotEmpty();
         assertThat(PayloadSchema.errors(PayloadSchema.PAYLOAD, ok.replace("\"seq\":0", "\"seq\":0,\"extra\":1"))).isNotEmpty();
     }
 }

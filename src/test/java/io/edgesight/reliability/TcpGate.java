@@ -33,6 +33,13 @@ final class TcpGate implements AutoCloseable {
 
     void hold() { open = false; }
 
+    /** A link outage: the connections through it drop now and new ones are refused until {@link #open}. */
+    void cut() {
+        open = false;
+        sockets.forEach(TcpGate::closeQuietly);
+        sockets.clear();
+    }
+
     /** Bytes in both directions are swallowed from now on: what is sent is in flight, never acknowledged. */
     void freeze() { frozen = true; }
 

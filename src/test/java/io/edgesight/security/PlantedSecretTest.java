@@ -40,8 +40,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * One run of the real app with a secret planted everywhere a user puts one: a camera URL's password (a working
  * MJPEG camera and an unreachable RTSP one), the embedded broker's password, the webhook URL's credentials (an https
- * receiver whose certificate is not trusted, so every POST fails and is logged and dead-lettered) and the HTTP bearer
- * token. With DEBUG logging, the secret must appear in no log line, HTTP answer (API, page, health, metrics), MQTT
+ * receiver whose certificate is not trusted, so every POST fails and is logged and dead-lettered), the HTTP bearer
+ * token and the Kafka output's SASL password. With DEBUG logging, the secret must appear in no log line, HTTP answer (API, page, health, metrics), MQTT
  * message (predictions, status, stats, availability), output file (JSON lines, dead letters). The same run checks
  * the exposure: HTTP API and embedded broker reachable on 127.0.0.1 only, and every API route answers 401 without
  * the token.
@@ -97,6 +97,14 @@ class PlantedSecretTest {
             o.put("edgesight.http.token", SECRET);
             o.put("edgesight.stats.interval-seconds", "1");
             o.put("camel.health.exposure-level", "full");
+            // the Kafka output with SASL credentials, its cluster unreachable (records wait in its buffer)
+            o.put("edgesight.kafka.enabled", "true");
+            o.put("edgesight.kafka.brokers", "127.0.0.1:" + Ports.free());
+            o.put("edgesight.kafka.max-block-ms", "1000");
+            o.put("edgesight.kafka.security-protocol", "SASL_PLAINTEXT");
+            o.put("edgesight.kafka.sasl.mechanism", "SCRAM-SHA-512");
+            o.put("edgesight.kafka.sasl.username", "edge");
+            o.put("edgesight.kafka.sasl.password", SECRET);
             try (AppRunner app = new AppRunner(routes, dir.resolve("out"), o)) {
                 httpPort = app.httpPort;
                 MqttCollector collector = Awaitility.await().atMost(60, TimeUnit.SECONDS).ignoreExceptions()

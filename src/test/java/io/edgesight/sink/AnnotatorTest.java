@@ -18,7 +18,7 @@ class AnnotatorTest {
     record Det(String label, int classId, double score, Box box) implements PredictionItem {}
 
     static Prediction prediction(List<? extends PredictionItem> items) {
-        return new Prediction(1, "cam", 5, "2025-06-01T12:00:00Z", "2025-06-01T12:00:00Z", "m",
+        return new Prediction(1, "node-1", "cam", 5, "2025-06-01T12:00:00Z", "2025-06-01T12:00:00Z", "m",
                 new Prediction.EngineInfo("e", "tensorflow", "FP32"), new Prediction.FrameSize(640, 480), items, null,
                 new Prediction.BatchInfo(1, 1), new Prediction.Timings(0, 0, 0, 0, 0, 0));
     }

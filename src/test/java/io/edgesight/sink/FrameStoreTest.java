@@ -28,7 +28,7 @@ class FrameStoreTest {
     }
 
     private static void predicted(FrameStore store, long seq) {
-        Prediction p = new Prediction(1, "cam", seq, "2025-06-01T12:00:00Z", "2025-06-01T12:00:00Z", "m",
+        Prediction p = new Prediction(1, "node-1", "cam", seq, "2025-06-01T12:00:00Z", "2025-06-01T12:00:00Z", "m",
                 new Prediction.EngineInfo("e", "tensorflow", "FP32"), new Prediction.FrameSize(640, 480), List.of(), null,
                 new Prediction.BatchInfo(1, 1), new Prediction.Timings(0, 0, 0, 0, 0, 0));
         Exchange e = new DefaultExchange(new DefaultCamelContext());

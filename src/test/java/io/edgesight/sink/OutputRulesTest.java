@@ -29,7 +29,7 @@ class OutputRulesTest {
     }
 
     static Prediction p(String camera, Classification... items) {
-        return new Prediction(1, camera, 0, "2025-06-01T12:00:00Z", "2025-06-01T12:00:00Z", "m",
+        return new Prediction(1, "node-1", camera, 0, "2025-06-01T12:00:00Z", "2025-06-01T12:00:00Z", "m",
                 new Prediction.EngineInfo("e", "tensorflow", "FP32"), new Prediction.FrameSize(1, 1), List.of(items), null,
                 new Prediction.BatchInfo(1, 1), new Prediction.Timings(0, 0, 0, 0, 0, 0));
     }

@@ -51,7 +51,17 @@ public final class Mosquitto implements AutoCloseable {
         return start(dir, java.util.List.of(), false);
     }
 
+    /** With {@code extra} lines at the end of its configuration (e.g. a bridge: config/mosquitto-bridge.conf). */
+    public static Mosquitto startWith(Path dir, java.util.List<String> extra) throws Exception {
+        return start(dir, java.util.List.of(), true, extra);
+    }
+
     private static Mosquitto start(Path dir, java.util.List<String> listenerOptions, boolean persistence) throws Exception {
+        return start(dir, listenerOptions, persistence, java.util.List.of());
+    }
+
+    private static Mosquitto start(Path dir, java.util.List<String> listenerOptions, boolean persistence,
+                                   java.util.List<String> extra) throws Exception {
         require();
         Files.createDirectories(dir.resolve("data"));
         Mosquitto m = new Mosquitto(dir, Ports.free());
@@ -71,6 +81,7 @@ public final class Mosquitto implements AutoCloseable {
                 "log_type notice",
                 "log_type information",
                 "connection_messages true",
+                String.join("\n", extra),
                 ""));
         m.startProcess();
         return m;
