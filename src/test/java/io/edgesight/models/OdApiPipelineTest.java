@@ -47,10 +47,7 @@ class OdApiPipelineTest {
                 opencv_imgcodecs.imwrite(photos.resolve("frame-" + i + ".png").toString(), m);
             }
         }
-        Path routes = Files.createDirectories(tmp.resolve("routes"));
-        Files.copy(Path.of("src/test/resources/routes-detector/detector.yaml"), routes.resolve("detector.yaml"));
-        Files.copy(Path.of("routes/outputs.yaml"), routes.resolve("outputs.yaml"));
-        Files.copy(Path.of("routes/api.yaml"), routes.resolve("api.yaml"));
+        Path routes = Files.createDirectories(tmp.resolve("routes")); // no routes of its own: cameras and models are keys
 
         Map<String, String> o = new LinkedHashMap<>();
         String m = "edgesight.models.detector.";
@@ -63,6 +60,8 @@ class OdApiPipelineTest {
         o.put(m + "min-score", "0.3");
         o.put("edgesight.batch.timeout-ms", "200");
         o.put("edgesight.cameras.photos.url", "folder:" + photos.toAbsolutePath());
+        o.put("edgesight.cameras.photos.model", "detector");
+        o.put("edgesight.cameras.sample.url", ""); // no sample camera
         o.put("edgesight.output.dir", tmp.resolve("out").toString());
         o.put("edgesight.engine.dir", tmp.resolve("engines").toString());
         o.put("edgesight.sample.video", "target/test-video/shapes.mp4");
