@@ -92,7 +92,8 @@ for f in docs/DEPLOY.md docs/JETSON.md; do
   if [ -f "$f" ]; then install_file 0644 "$f" "$D$PREFIX/$f"; fi
 done
 install_config "$STAGE/application.properties" "$D$CONFDIR/application.properties"
-for f in routes/*.yaml; do install_config "$f" "$D$CONFDIR/routes/$(basename "$f")"; done
+# the pipeline routes ship inside the jar; the routes folder is for the user's own additional routes
+for f in routes/*; do [ -f "$f" ] && install_config "$f" "$D$CONFDIR/routes/$(basename "$f")"; done
 install_config "$STAGE/edgesight.env" "$D$CONFDIR/edgesight.env"
 install_file 0644 "$STAGE/edgesight.service" "$D/etc/systemd/system/edgesight.service"
 install_file 0644 "$STAGE/sysusers.conf" "$D/usr/lib/sysusers.d/edgesight.conf"

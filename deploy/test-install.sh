@@ -49,11 +49,11 @@ else ok "second install writes nothing"; fi
 
 for f in opt/edgesight/edgesight.jar opt/edgesight/samples/models/shapes/saved_model.pb \
          opt/edgesight/samples/models/shapes/labels.txt etc/edgesight/application.properties \
-         etc/edgesight/routes/pipeline.yaml etc/edgesight/routes/api.yaml etc/edgesight/edgesight.env \
+         etc/edgesight/routes/README.md etc/edgesight/edgesight.env \
          etc/systemd/system/edgesight.service usr/lib/sysusers.d/edgesight.conf; do
   [ -f "$R/$f" ] || ko "missing /$f"
 done
-ok "every file installed (jar, sample model, config, routes, env, unit, sysusers.d)"
+ok "every file installed (jar, sample model, config, the folder for your own routes, env, unit, sysusers.d)"
 verify "$R/etc/systemd/system/edgesight.service" "installed unit"
 if grep -q '^edgesight.models.sample.path = /opt/edgesight/samples/models/shapes$' "$R/etc/edgesight/application.properties"
 then ok "installed config points at the installed sample model"; else ko "installed config model path"; fi
