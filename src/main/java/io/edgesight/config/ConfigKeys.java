@@ -128,7 +128,7 @@ public final class ConfigKeys {
         add(integer(kf + "request-timeout-ms", 1, Integer.MAX_VALUE));
         add(integer(kf + "linger-ms", 0, 60_000));
         add(integer(kf + "max-block-ms", 0, Integer.MAX_VALUE));
-        add(choice(kf + "compression", "compression", "none", "gzip", "snappy", "lz4", "zstd"));
+        add(choice(kf + "compression", "compression", "none", "gzip", "lz4"));
         add(integer(kf + "buffer.size", 1, 10_000_000));
         add(integer(kf + "buffer.max-bytes", 0, Integer.MAX_VALUE));
         add(choice(kf + "security-protocol", "security protocol", "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"));
