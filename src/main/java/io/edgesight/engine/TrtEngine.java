@@ -82,8 +82,6 @@ public final class TrtEngine implements Engine {
         }
 
         long bytes() { return count() * elementSize; }
-
-        long perRow() { return shape.length == 0 ? count() : count() / Math.max(1, shape[0]); }
     }
 
     private TrtEngine(ModelSpec spec, IRuntime runtime, ICudaEngine engine, BytePointer planMemory) {
