@@ -65,6 +65,6 @@ fi
 # (mobilenetv3_centernet's Fill_img), and letterbox scores higher on real photos (docs/MODELS.md has the numbers).
 $EDGESIGHT model import "$DL/centernet.json" --out "$MODEL" --force --id detector \
   --output detections=tower_0/detections \
-  --task detection --box-format xyxy-score-class --box-coordinates pixels \
+  --decoder detection --box-format xyxy-score-class --box-coordinates pixels \
   --resize letterbox --channel-order RGB --normalize raw \
   --labels "$DIR/coco-labels.txt" --min-score 0.2 --iou-threshold 0.4 --max-detections 10

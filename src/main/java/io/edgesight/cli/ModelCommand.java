@@ -62,8 +62,8 @@ public final class ModelCommand implements Callable<Integer> {
         List<String> outputs = new ArrayList<>();
         @Option(names = "--input-size", paramLabel = "HxW", description = "Fix the input's height and width when the graph leaves them open, e.g. 300x300")
         String inputSize;
-        @Option(names = "--task", description = "detection | classification (inferred from the outputs when possible)")
-        String task;
+        @Option(names = "--decoder", description = "detection | classification (inferred from the outputs when possible)")
+        String decoder;
         @Option(names = "--normalize", description = "raw | unit | symmetric | caffe (uint8 inputs: raw)")
         String normalize;
         @Option(names = "--channel-order", description = "RGB | BGR")
@@ -107,7 +107,7 @@ public final class ModelCommand implements Callable<Integer> {
                 }
                 if (o.inputSize[0] < 1 || o.inputSize[1] < 1) throw new UserError("--input-size must be positive, got '" + inputSize + "'");
             }
-            o.task = task;
+            o.decoder = decoder;
             o.normalize = normalize;
             o.channelOrder = channelOrder;
             o.resize = resize;

@@ -54,8 +54,7 @@ public final class ConfigKeys {
         add(choice(m + "precision", "precision", "FP32", "FP16", "INT8"));
         add(choice(m + "runtime", "runtime", "auto", "tensorflow", "onnxruntime", "tensorrt"));
         add(choice(m + "decoder", "decoder", "classification", "detection", "raw"));
-        // detection models (io.edgesight.predict.DetectionDecoder.Config); task is the import command's word for decoder
-        add(choice(m + "task", "task", "classification", "detection", "raw"));
+        // detection models (io.edgesight.predict.DetectionDecoder.Config)
         add(choice(m + "box-format", "box format", "auto", "xyxy-score-class", "yolov5", "yolov8", "yolov7-end2end",
                 "yolo-nas-flat", "num-boxes-scores-classes", "od-api"));
         add(choice(m + "box-coordinates", "box coordinates", "pixels", "normalized"));

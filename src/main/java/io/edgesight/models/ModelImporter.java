@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.edgesight.config.UserError;
+import io.edgesight.predict.ModelDescriptor;
 import io.edgesight.preprocess.ChannelOrder;
 import io.edgesight.preprocess.Normalization;
 import io.edgesight.preprocess.ResizeMode;
@@ -55,7 +56,7 @@ public final class ModelImporter {
         public List<String> outputs = new ArrayList<>();
         /** height, width of the image input, when the graph leaves them open. */
         public int[] inputSize;
-        public String task, normalize, channelOrder, resize, boxFormat, boxCoordinates;
+        public String decoder, normalize, channelOrder, resize, boxFormat, boxCoordinates;
         public Path labels;
         public Double minScore, iouThreshold;
         public Integer maxDetections, classOffset, topK;
@@ -198,7 +199,7 @@ public final class ModelImporter {
                     if (st.findAny().isEmpty()) Files.delete(vars);
                 }
                 if (o.labels != null) Files.copy(o.labels, tmp.resolve("labels.txt"), StandardCopyOption.REPLACE_EXISTING);
-                if (descriptor != null) descriptor.write(tmp);
+                if (descriptor != null) descriptor.write(tmp, source);
                 long smoke = smokeRun(tmp, input, source);
                 SavedModelFiles.replaceDir(tmp, o.out);
                 return new Report(o.out, source, graph.getNodeCount(), input, outputs, descriptor, weightsNote, smoke);
@@ -220,15 +221,15 @@ public final class ModelImporter {
         Tensor1 single = outputs.size() == 1 ? outputs.get(0) : null;
         boolean sixColumns = single != null && single.shape().length == 3 && single.shape()[2] == 6;
 
-        String task = o.task;
+        String task = o.decoder;
         if (task == null) {
             if (odApi || sixColumns) task = "detection";
             else if (single != null && single.shape().length == 2) task = "classification";
         }
         List<String> missing = new ArrayList<>();
-        if (task == null) missing.add("--task detection|classification");
+        if (task == null) missing.add("--decoder detection|classification");
         else if (!task.equals("detection") && !task.equals("classification")) {
-            throw new UserError("--task must be detection or classification, got '" + task + "'");
+            throw new UserError("--decoder must be detection or classification, got '" + task + "'");
         }
         String boxFormat = null, coords = null;
         Integer classOffset = o.classOffset;
@@ -257,20 +258,27 @@ public final class ModelImporter {
             throw new UserError("cannot infer how to use " + source + "; pass " + String.join(", ", missing)
                     + " (or --no-descriptor to write only the SavedModel)");
         }
-        ModelDescriptor d = new ModelDescriptor(source);
-        d.put("task", task);
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("decoder", task);
         if (o.labels != null) d.put("labels", "labels.txt");
         d.put("batch-size", input.shape()[0] > 0 ? input.shape()[0] : 1);
-        d.put("resize", resize).put("channel-order", order).put("normalize", normalize);
+        d.put("resize", resize);
+        d.put("channel-order", order);
+        d.put("normalize", normalize);
         if (task.equals("classification")) {
-            d.put("output", single != null ? single.key() : null).put("top-k", o.topK).put("min-score", o.minScore);
+            d.put("output", single != null ? single.key() : null);
+            d.put("top-k", o.topK);
+            d.put("min-score", o.minScore);
         } else {
             d.put("output", boxFormat.equals("od-api") ? null : single.key());
-            d.put("box-format", boxFormat).put("box-coordinates", coords).put("class-offset", classOffset)
-                    .put("min-score", o.minScore != null ? o.minScore : 0.3)
-                    .put("iou-threshold", o.iouThreshold).put("max-detections", o.maxDetections);
+            d.put("box-format", boxFormat);
+            d.put("box-coordinates", coords);
+            d.put("class-offset", classOffset);
+            d.put("min-score", o.minScore != null ? o.minScore : 0.3);
+            d.put("iou-threshold", o.iouThreshold);
+            d.put("max-detections", o.maxDetections);
         }
-        return d;
+        return ModelDescriptor.of(d);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -405,7 +413,7 @@ public final class ModelImporter {
         sb.append("  output: ").append(r.outputs().stream().map(Tensor1::toString).collect(Collectors.joining(", "))).append('\n');
         sb.append("  test run on a blank image: ").append(r.smokeRunMillis()).append(" ms (load + run)\n");
         if (r.descriptor() != null) {
-            sb.append("  descriptor: ").append(r.dir().resolve(ModelDescriptor.FILE)).append('\n');
+            sb.append("  descriptor: ").append(r.dir().resolve(ModelDescriptor.PROPERTIES_FILE)).append('\n');
             sb.append("\nConfiguration (config/application.properties):\n");
             for (String l : r.descriptor().configLines(id, r.dir().toString())) sb.append(l).append('\n');
         }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * the engines are loaded: each decoder is built against its engine's real output (so a labels file with fewer
  * labels than the model has classes stops the start with one clear message, not at the first frame).
  * The decoder name comes from {@code edgesight.models.<id>.decoder}, else the model's descriptor
- * ({@code task:} in model.yaml), else {@value ClassificationDecoder#NAME}.
+ * ({@code decoder:} in model.yaml), else {@value ClassificationDecoder#NAME}.
  */
 public class Decoders implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(Decoders.class);
@@ -45,9 +45,7 @@ public class Decoders implements CamelContextAware {
     /** The configured decoder name of a model; an unknown one is a user error naming the key. */
     public static String decoderName(Settings settings, String model) {
         String key = ModelSpec.PREFIX + model + ".decoder";
-        // task (the import command's word, as in model.yaml) names the decoder when decoder is not set
-        String task = settings.string(ModelSpec.PREFIX + model + ".task", ClassificationDecoder.NAME);
-        String name = settings.string(key, task).toLowerCase(java.util.Locale.ROOT);
+        String name = settings.string(key, ClassificationDecoder.NAME).toLowerCase(java.util.Locale.ROOT);
         if (!NAMES.contains(name)) {
             throw new UserError(key + ": unknown decoder '" + name + "'; use one of " + String.join(", ", NAMES)
                     + " (raw reports the output tensor when no decoder fits)");

@@ -30,7 +30,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * Read when present; every {@code edgesight.models.<id>.*} key in the configuration overrides it.
  *
  * <pre>
- * task: classification        # classification | detection | raw: the decoder (edgesight.models.&lt;id&gt;.decoder)
+ * decoder: classification     # classification | detection | raw (edgesight.models.&lt;id&gt;.decoder)
  * labels: labels.txt          # one per line, or Keras' imagenet_class_index.json; relative to this file
  * preprocessing:
  *   resize: stretch           # stretch | letterbox | center-crop
@@ -46,8 +46,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * </pre>
  *
  * The same keys may also be written flat (any {@code edgesight.models.<id>.*} key without its prefix), which is
- * the format of {@value #PROPERTIES_FILE} that {@code edgesight model import} writes; that file is read too
- * when there is no {@value #FILE}.
+ * the format of {@value #PROPERTIES_FILE} that {@code edgesight model import} writes ({@link #write}); that file
+ * is read too when there is no {@value #FILE}.
  */
 public final class ModelDescriptor {
     public static final String FILE = "model.yaml";
@@ -66,6 +66,35 @@ public final class ModelDescriptor {
     }
 
     public static ModelDescriptor empty() { return new ModelDescriptor(null, Map.of()); }
+
+    /** A descriptor to write: model keys without prefix, in writing order; null values are left out. */
+    public static ModelDescriptor of(Map<String, ?> values) {
+        Map<String, String> m = new LinkedHashMap<>();
+        values.forEach((k, v) -> { if (v != null) m.put(k, v.toString()); });
+        return new ModelDescriptor(null, m);
+    }
+
+    /** Writes {@value #PROPERTIES_FILE} into {@code dir}; {@code source} is named in its header. */
+    public void write(Path dir, String source) throws IOException {
+        try (java.io.Writer w = Files.newBufferedWriter(dir.resolve(PROPERTIES_FILE), StandardCharsets.UTF_8)) {
+            w.write("# edgesight model descriptor, written by `edgesight model import` from " + source + ".\n");
+            w.write("# Keys are edgesight.models.<id>.* keys without the prefix; paths are relative to this folder.\n");
+            for (Map.Entry<String, String> e : values.entrySet()) w.write(e.getKey() + " = " + e.getValue() + "\n");
+        }
+    }
+
+    /** The configuration block for model {@code id} whose files are in {@code modelDir} (as the user wrote it). */
+    public List<String> configLines(String id, String modelDir) {
+        List<String> out = new ArrayList<>();
+        String p = "edgesight.models." + id + ".";
+        out.add(p + "path = " + modelDir);
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            String v = e.getValue();
+            if (e.getKey().equals("labels") && file == null) v = modelDir + "/" + v;
+            out.add(p + e.getKey() + " = " + v);
+        }
+        return out;
+    }
 
     /** The descriptor in {@code modelDir}, or an empty one when there is none. */
     public static ModelDescriptor load(Path modelDir) {
@@ -117,7 +146,7 @@ public final class ModelDescriptor {
             throw new UserError("cannot read model descriptor " + file + ": " + e.getMessage());
         }
         if (root == null) return new LinkedHashMap<>();
-        if (!(root instanceof Map<?, ?> map)) throw new UserError("model descriptor " + file + " must be a YAML mapping (task: ..., labels: ...)");
+        if (!(root instanceof Map<?, ?> map)) throw new UserError("model descriptor " + file + " must be a YAML mapping (decoder: ..., labels: ...)");
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String k = String.valueOf(e.getKey());
@@ -135,7 +164,6 @@ public final class ModelDescriptor {
                         put(out, file, k, "output", v);
                     }
                 }
-                case "task" -> put(out, file, k, "decoder", v);
                 default -> put(out, file, k, k, v);
             }
         }
@@ -181,7 +209,7 @@ public final class ModelDescriptor {
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (String k : p.stringPropertyNames().stream().sorted().toList()) {
-            put(out, file, k, k.equals("task") ? "decoder" : k, p.getProperty(k));
+            put(out, file, k, k, p.getProperty(k));
         }
         return out;
     }
@@ -215,6 +243,6 @@ public final class ModelDescriptor {
                 best = k;
             }
         }
-        return best != null && bestD <= 3 ? "; did you mean '" + best + "'?" : "; known keys: task, labels, preprocessing, output, " + knownKeys();
+        return best != null && bestD <= 3 ? "; did you mean '" + best + "'?" : "; known keys: decoder, labels, preprocessing, output, " + knownKeys();
     }
 }

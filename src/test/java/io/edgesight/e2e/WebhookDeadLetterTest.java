@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A webhook that always fails: each prediction is tried 1 + retries times, then lands in the dead-letter file.
- * The same run uses a copy of the sample model whose model.yaml says {@code task: raw}: the descriptor picks the
+ * The same run uses a copy of the sample model whose model.yaml says {@code decoder: raw}: the descriptor picks the
  * raw decoder, so the payloads carry the output summary (and still validate against the schema).
  */
 @Tag("slow") // starts the whole application, a real server or a child process: -DexcludedGroups=slow leaves it out
@@ -45,7 +45,7 @@ class WebhookDeadLetterTest {
         Path deadLetter = tmp.resolve("dlq/webhook-dead-letter.jsonl");
         Path model = Files.createDirectories(tmp.resolve("model"));
         Files.copy(Path.of("samples/models/shapes/saved_model.pb"), model.resolve("saved_model.pb"));
-        Files.writeString(model.resolve("model.yaml"), "task: raw\npreprocessing:\n  resize: stretch\n");
+        Files.writeString(model.resolve("model.yaml"), "decoder: raw\npreprocessing:\n  resize: stretch\n");
         try (EmbeddedMqttBroker broker = EmbeddedMqttBroker.start("127.0.0.1", 0, null, null)) {
             Map<String, String> o = EndToEndTest.baseOverrides(tmp.resolve("out"), Ports.free());
             o.put("edgesight.mqtt.broker-url", broker.url());

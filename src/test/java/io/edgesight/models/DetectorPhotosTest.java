@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.edgesight.predict.ModelDescriptor;
 import io.edgesight.config.ConfigValidator;
 import io.edgesight.config.Settings;
 import io.edgesight.engine.ModelSpec;
@@ -49,8 +50,7 @@ class DetectorPhotosTest {
         DetectorSample.photos();
         Map<String, String> conf = new HashMap<>();
         conf.put("edgesight.models.detector.path", model.toString());
-        ModelDescriptor.read(model).forEach((k, v) -> conf.put("edgesight.models.detector." + k,
-                k.equals("labels") ? model.resolve(v).toString() : v));
+        ModelDescriptor.load(model).values().forEach((k, v) -> conf.put("edgesight.models.detector." + k, v));
         conf.put("edgesight.models.detector.threads", "2");
         assertThat(ConfigValidator.validate(conf, "descriptor")).as("descriptor keys are configuration keys").isEmpty();
         Settings settings = new Settings(conf::get);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import io.edgesight.predict.ModelDescriptor;
 import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,8 +131,8 @@ class FrozenGraphImportTest {
         assertThat(ok.out()).contains("input:  'image' (image) float32 [-1, 16, 16, 3]", "output: 'probs' (probs) float32 [-1, 5]",
                 "edgesight.models.tiny.path = " + out, "edgesight.models.tiny.normalize = unit");
         assertArrayEquals(f.expected(), runImported(out, "image", "probs", f.input()), "bit-identical to the unfrozen graph");
-        Map<String, String> d = ModelDescriptor.read(out);
-        assertThat(d).containsEntry("task", "classification").containsEntry("channel-order", "BGR")
+        Map<String, String> d = ModelDescriptor.load(out).values();
+        assertThat(d).containsEntry("decoder", "classification").containsEntry("channel-order", "BGR")
                 .containsEntry("normalize", "unit").containsEntry("output", "probs").containsEntry("batch-size", "1");
         assertThat(out.resolve("variables")).doesNotExist();
     }
@@ -149,7 +150,7 @@ class FrozenGraphImportTest {
                 "--input", "pixels=image:0", "--output", "scores=probs");
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertArrayEquals(f.expected(), runImported(out, "pixels", "scores", f.input()));
-        assertThat(out.resolve(ModelDescriptor.FILE)).doesNotExist();
+        assertThat(out.resolve(ModelDescriptor.PROPERTIES_FILE)).doesNotExist();
 
         CliRun exists = CliRun.of("model", "import", f.pb().toString(), "--out", out.toString(), "--no-descriptor", "--output", "probs");
         assertThat(exists.errorLines()).singleElement().asString().contains("already exists; pass --force");

@@ -19,7 +19,7 @@ class ModelDescriptorTest {
 
     static final String YAML = """
             # written by whoever exported the model
-            task: raw
+            decoder: raw
             labels: imagenet_class_index.json
             batch-size: 2
             preprocessing:
@@ -57,7 +57,7 @@ class ModelDescriptorTest {
 
     @Test
     void flatPropertiesDescriptorOfTheModelImporter(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("edgesight-model.properties"), "task = classification\nlabels = labels.txt\nresize = center-crop\n");
+        Files.writeString(dir.resolve("edgesight-model.properties"), "decoder = classification\nlabels = labels.txt\nresize = center-crop\n");
         Map<String, String> config = Map.of("edgesight.models.m.path", dir.toString());
         Settings s = new Settings(ModelDescriptor.overlay(config::get));
         assertThat(ModelSpec.from("m", s).resize()).isEqualTo(ResizeMode.CENTER_CROP);
@@ -74,14 +74,14 @@ class ModelDescriptorTest {
 
     @Test
     void mistypedKeyIsNamedWithASuggestion(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("model.yaml"), "task: raw\noutput:\n  top_k: 3\n");
+        Files.writeString(dir.resolve("model.yaml"), "decoder: raw\noutput:\n  top_k: 3\n");
         assertThatThrownBy(() -> ModelDescriptor.load(dir)).isInstanceOf(UserError.class)
                 .hasMessageContaining("unknown key 'output.top_k'").hasMessageContaining("did you mean 'top-k'");
     }
 
     @Test
     void yamlThatDoesNotParseNamesTheLine(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("model.yaml"), "task: raw\npreprocessing:\n  resize: [stretch\n");
+        Files.writeString(dir.resolve("model.yaml"), "decoder: raw\npreprocessing:\n  resize: [stretch\n");
         assertThatThrownBy(() -> ModelDescriptor.load(dir)).isInstanceOf(UserError.class)
                 .hasMessageContaining("model.yaml does not parse at line");
     }

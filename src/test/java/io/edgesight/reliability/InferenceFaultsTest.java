@@ -52,7 +52,7 @@ class InferenceFaultsTest {
     }
 
     static Map<String, String> overrides(Path model, Path frames, String brokerUrl) throws Exception {
-        Files.writeString(model.resolve("model.yaml"), "task: raw\npreprocessing:\n  resize: stretch\n");
+        Files.writeString(model.resolve("model.yaml"), "decoder: raw\npreprocessing:\n  resize: stretch\n");
         Map<String, String> o = new LinkedHashMap<>();
         o.put("edgesight.models.sample.path", model.toString());
         o.put("edgesight.models.sample.decoder", ""); // raw, from model.yaml
