@@ -3,8 +3,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import io.edgesight.onnx.ColourClassifier;
-import io.edgesight.onnx.OnnxWriter;
+import io.edgesight.tooling.ColourClassifier;
+import io.edgesight.tooling.OnnxWriter;
 
 /**
  * The ONNX models of the GPU runs that edgesight does not generate itself (deploy/gpu/h100.sh), written with the

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.edgesight.config.Settings;
-import io.edgesight.bench.ResNet50Generator;
+import io.edgesight.tooling.ResNetGenerator;
 import io.edgesight.engine.BatchMemory;
 import io.edgesight.engine.Engine;
 import io.edgesight.engine.Engines;
@@ -57,10 +57,9 @@ public class InferenceBenchmark {
             v.put(p + "normalize", "unit");
         } else {
             Path dir = Path.of("models/resnet50");
-            if (!Files.isDirectory(dir)) ResNet50Generator.generate(dir, 1, false);
+            if (!Files.isDirectory(dir)) ResNetGenerator.writeSavedModel(ResNetGenerator.Config.resnet50(), 42, 0, dir);
             v.put(p + "path", dir.toString());
-            v.put(p + "normalize", "caffe");
-            v.put(p + "channel-order", "BGR");
+            v.put(p + "normalize", "unit");
         }
         v.put(p + "batch-size", Integer.toString(batch));
         v.put(p + "threads", "2");

@@ -24,8 +24,8 @@ record HarnessContext(Path config, Path routes, Path out, boolean quick, Integer
         if (name.equals("resnet50")) {
             o.put(p + "path", resnet50.toString());
             o.put(p + "labels", ""); // 1000 classes, no label file: class ids
-            o.put(p + "normalize", "caffe");
-            o.put(p + "channel-order", "BGR");
+            o.put(p + "normalize", "unit");
+            o.put(p + "channel-order", "RGB");
             o.put(p + "decoder", "classification");
             o.put(p + "resize", "stretch");
         }

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgesight.tooling.ResNetGenerator;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
@@ -43,7 +44,7 @@ public final class PipelineHarness {
         if (o.models().contains("resnet50") && (o.parts().contains("throughput") || o.parts().contains("startup"))
                 && !Files.isRegularFile(o.resnet50().resolve("saved_model.pb"))) {
             log.println("generating the ResNet-50 benchmark model in " + o.resnet50() + " (once, ~10 s, ~100 MB)");
-            ResNet50Generator.generate(o.resnet50(), 1, false);
+            ResNetGenerator.writeSavedModel(ResNetGenerator.Config.resnet50(), 42, 0, o.resnet50());
         }
         int[] batches = o.batches() != null ? o.batches() : new int[] {1, 2, 4, 8};
         List<long[]> grid = LatencyPart.grid(o.batches() != null ? o.batches() : o.quick() ? new int[] {4} : batches,

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 
 import io.edgesight.app.EdgesightApp;
 import io.edgesight.config.UserError;
-import io.edgesight.sample.SampleModelTrainer;
+import io.edgesight.tooling.SampleModelTrainer;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
 import picocli.CommandLine;

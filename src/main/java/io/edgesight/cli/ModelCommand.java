@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.edgesight.config.UserError;
-import io.edgesight.bench.ResNet50Generator;
+import io.edgesight.tooling.ResNetGenerator;
 import io.edgesight.models.ModelImporter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,20 +26,18 @@ public final class ModelCommand implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "resnet50", mixinStandardHelpOptions = true, description = "Write a ResNet-50 benchmark model (Keras ResNet50 layers, random weights) "
-            + "as a frozen SavedModel: input input_1 [-1,224,224,3] float32 (caffe normalisation, BGR), "
-            + "output predictions [-1,1000] probabilities.")
+    @Command(name = "resnet50", mixinStandardHelpOptions = true, description = "Write the ResNet-50 benchmark model (ResNet-50 "
+            + "v1.5 layers, seed-drawn weights; the same network as `onnx resnet50`) as a frozen SavedModel: input image "
+            + "[-1,224,224,3] float32 (pixels scaled to 0..1), output probabilities [-1,1000].")
     static final class ResNet50 implements Callable<Integer> {
         @Option(names = "--out", defaultValue = "models/resnet50", description = "Model directory, replaced (default: ${DEFAULT-VALUE}).")
         Path out;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of the random weights (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the weights (default: ${DEFAULT-VALUE}, as `onnx resnet50`).")
         long seed;
-        @Option(names = "--v1.5", description = "ResNet-50 v1.5: stride 2 on the 3x3 conv of a stage's first block, not on the 1x1 (Keras).")
-        boolean v15;
 
         @Override
         public Integer call() throws Exception {
-            System.out.println("wrote " + ResNet50Generator.generate(out, seed, v15));
+            System.out.println("wrote " + ResNetGenerator.writeSavedModel(ResNetGenerator.Config.resnet50(), seed, 0, out));
             return 0;
         }
     }

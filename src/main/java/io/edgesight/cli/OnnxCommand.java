@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.edgesight.config.UserError;
-import io.edgesight.onnx.ColourClassifier;
-import io.edgesight.onnx.ResNetGenerator;
+import io.edgesight.tooling.ColourClassifier;
+import io.edgesight.tooling.ResNetGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
-import io.edgesight.onnx.ColourClassifier;
+import io.edgesight.tooling.ColourClassifier;
 import io.edgesight.testing.OnnxTestModels;
 import io.edgesight.testing.Ports;
 import io.edgesight.testing.TestModels;

@@ -2,7 +2,7 @@ package io.edgesight.e2e;
 
 import java.nio.file.Path;
 
-import io.edgesight.onnx.OnnxWriter;
+import io.edgesight.tooling.OnnxWriter;
 import io.edgesight.testing.DetectorGraphs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgesight.app.EdgesightApp;
-import io.edgesight.onnx.ColourClassifier;
+import io.edgesight.tooling.ColourClassifier;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
 import io.edgesight.sink.mqtt.EmbeddedMqttBroker;

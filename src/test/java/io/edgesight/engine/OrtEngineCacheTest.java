@@ -10,7 +10,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgesight.config.Settings;
-import io.edgesight.onnx.ColourClassifier;
+import io.edgesight.tooling.ColourClassifier;
 import io.edgesight.testing.OnnxTestModels;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.edgesight.config.Settings;
-import io.edgesight.onnx.ColourClassifier;
+import io.edgesight.tooling.ColourClassifier;
 import io.edgesight.preprocess.TensorLayout;
 import io.edgesight.testing.OnnxTestModels;
 import org.bytedeco.javacpp.indexer.UByteIndexer;

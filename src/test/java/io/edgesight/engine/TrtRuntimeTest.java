@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.edgesight.config.Settings;
-import io.edgesight.onnx.ColourClassifier;
+import io.edgesight.tooling.ColourClassifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

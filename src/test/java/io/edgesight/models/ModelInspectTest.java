@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
-import io.edgesight.onnx.OnnxWriter;
+import io.edgesight.tooling.OnnxWriter;
 import io.edgesight.testing.DetectorGraphs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -18,7 +18,7 @@ import io.edgesight.engine.InferredFrame;
 import io.edgesight.engine.ModelSpec;
 import io.edgesight.engine.OrtEngine;
 import io.edgesight.engine.Outputs;
-import io.edgesight.onnx.OnnxWriter;
+import io.edgesight.tooling.OnnxWriter;
 import io.edgesight.preprocess.PreparedFrame;
 import io.edgesight.preprocess.ResizeMode;
 import io.edgesight.preprocess.Resizer;

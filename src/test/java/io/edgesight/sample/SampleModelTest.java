@@ -1,5 +1,6 @@
 package io.edgesight.sample;
 
+import io.edgesight.tooling.SampleModelTrainer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

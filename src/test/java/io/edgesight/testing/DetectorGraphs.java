@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.edgesight.onnx.OnnxWriter;
+import io.edgesight.tooling.OnnxWriter;
 
 /**
  * ONNX graphs with the signatures of real detector exports (input and output names, shapes, element types) and

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.edgesight.onnx.OnnxWriter;
+import io.edgesight.tooling.OnnxWriter;
 
 /** Small ONNX models written by the tests themselves, with outputs a test can compute by hand. */
 public final class OnnxTestModels {

@@ -1,4 +1,4 @@
-package io.edgesight.onnx;
+package io.edgesight.tooling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package io.edgesight.onnx;
+package io.edgesight.tooling;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.edgesight.sample;
+package io.edgesight.tooling;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.edgesight.engine.SavedModelFiles;
+import io.edgesight.sample.ShapeRenderer;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
