@@ -23,7 +23,7 @@ public class HttpAuth {
     private final byte[] token;
 
     public HttpAuth(Settings s) {
-        mode = s.string("edgesight.http.auth", "none").toLowerCase(Locale.ROOT);
+        mode = s.string("edgesight.http.auth").toLowerCase(Locale.ROOT);
         switch (mode) {
             case "none" -> {
                 expectedBasic = null;

@@ -149,7 +149,7 @@ public final class EdgesightApp {
         Main m = new Main();
         main = m;
         Lifecycle lifecycle = new Lifecycle(m::completed);
-        int shutdownSeconds = settings.integer("edgesight.shutdown.timeout-s", 20, 1, 3600);
+        int shutdownSeconds = settings.integer("edgesight.shutdown.timeout-s");
         // Camel's graceful stop after the drain (lifecycle.drain) gets the same bound
         m.configure().setShutdownTimeout(shutdownSeconds);
         tracker = new PipelineTracker();
@@ -160,7 +160,7 @@ public final class EdgesightApp {
                     : "file:" + options.builtinRoutes().toAbsolutePath().resolve(f)).append(',');
         }
         m.configure().withRoutesIncludePattern(include + "file:" + options.routes().toAbsolutePath() + "/*.yaml");
-        int batchTimeoutMs = settings.integer("edgesight.batch.timeout-ms", 200, 1, 3_600_000);
+        int batchTimeoutMs = settings.integer("edgesight.batch.timeout-ms");
         m.configure().withName("edgesight");
         if (options.durationSeconds() > 0) m.configure().withDurationMaxSeconds((int) options.durationSeconds());
         engines = new EngineRegistry(models, EngineOptions.from(settings));
@@ -171,7 +171,7 @@ public final class EdgesightApp {
         Decoders decoders = new Decoders(settings);
         m.bind(Decoders.BEAN, decoders);
         // outputs (routes/outputs.yaml, routes/api.yaml)
-        PipelineStats stats = new PipelineStats(settings.integer("edgesight.stats.interval-seconds", 10, 1, 86_400));
+        PipelineStats stats = new PipelineStats(settings.integer("edgesight.stats.interval-seconds"));
         stats.setNode(node().id());
         m.bind(PipelineStats.BEAN, stats);
         // the node in every payload, Kafka key and statistics; the Kafka output (off by default)
@@ -179,16 +179,16 @@ public final class EdgesightApp {
         m.addOverrideProperty("camel.component.predict.node", node().id());
         KafkaOutput.componentOptions(settings, node().id()).forEach(m::addOverrideProperty);
         KafkaOutput.warnIfUnreachable(settings);
-        m.bind(FrameStore.BEAN, new FrameStore(settings.integer("edgesight.frames.width", 480, 0, 8192),
-                settings.integer("edgesight.frames.quality", 80, 1, 100)));
+        m.bind(FrameStore.BEAN, new FrameStore(settings.integer("edgesight.frames.width"),
+                settings.integer("edgesight.frames.quality")));
         m.bind(OutputRules.BEAN, new OutputRules(settings));
-        m.bind(JsonLinesRotation.BEAN, new JsonLinesRotation(Path.of(settings.string("edgesight.output.dir", "output")),
-                settings.integer("edgesight.output.max-bytes", 64 << 20, 0, Integer.MAX_VALUE),
-                settings.integer("edgesight.output.max-age-seconds", 86_400, 0, Integer.MAX_VALUE),
-                settings.integer("edgesight.output.keep", 10, 0, 100_000)));
+        m.bind(JsonLinesRotation.BEAN, new JsonLinesRotation(Path.of(settings.string("edgesight.output.dir")),
+                settings.integer("edgesight.output.max-bytes"),
+                settings.integer("edgesight.output.max-age-seconds"),
+                settings.integer("edgesight.output.keep")));
         m.bind(HttpAuth.BEAN, new HttpAuth(settings));
         m.bind(LivePage.BEAN, new LivePage());
-        int webhookTimeout = settings.integer("edgesight.webhook.timeout-ms", 5000, 1, 600_000);
+        int webhookTimeout = settings.integer("edgesight.webhook.timeout-ms");
         for (String t : List.of("connectTimeout", "connectionRequestTimeout", "responseTimeout", "soTimeout")) {
             m.addOverrideProperty("camel.component.http." + t, Integer.toString(webhookTimeout));
             m.addOverrideProperty("camel.component.https." + t, Integer.toString(webhookTimeout));
@@ -199,13 +199,13 @@ public final class EdgesightApp {
             m.addOverrideProperty("camel.component.https.sslContextParameters", "#" + WebhookTls.BEAN);
         }
         m.addOverrideProperty("camel.component.mqtt-buffer.size",
-                Integer.toString(settings.integer("edgesight.mqtt.buffer.size", 1000, 1, 10_000_000)));
+                Integer.toString(settings.integer("edgesight.mqtt.buffer.size")));
         m.addOverrideProperty("camel.component.mqtt-buffer.qos",
-                Integer.toString(settings.integer("edgesight.mqtt.qos", 1, 0, 2)));
+                Integer.toString(settings.integer("edgesight.mqtt.qos")));
         m.addOverrideProperty("camel.component.mqtt-buffer.maxBytes",
-                Integer.toString(settings.integer("edgesight.mqtt.buffer.max-bytes", 16 << 20, 0, Integer.MAX_VALUE)));
+                Integer.toString(settings.integer("edgesight.mqtt.buffer.max-bytes")));
         m.addOverrideProperty("camel.component.infer.timeoutMs",
-                Long.toString(settings.integer("edgesight.engine.timeout-ms", 30_000, 0, Integer.MAX_VALUE)));
+                Long.toString(settings.integer("edgesight.engine.timeout-ms")));
         m.bind(Lifecycle.BEAN, lifecycle);
         CameraApi cameraApi = new CameraApi(camerasDir(), CameraConfig.keysOf(io.edgesight.camera.CameraKeys.DEFAULTS,
                 keysInEffect(), this::property), models.stream().map(ModelSpec::id).toList(),
@@ -258,13 +258,19 @@ public final class EdgesightApp {
         }
         options.overrides().forEach((k, v) -> m.addOverrideProperty(k, k.startsWith("edgesight.") ? property(k) : v));
         m.addOverrideProperty(NodeIdentity.KEY, node().id()); // unset in the file: the host name
+        // routes read defaults from the key table too ({{edgesight.mqtt.retain}}, never {{edgesight.mqtt.retain:false}})
+        for (ConfigKeys.Key k : ConfigKeys.all()) {
+            if (k.def() == null || k.name().contains("{id}")) continue;
+            String v = property(k.name());
+            if (v == null || v.isBlank()) m.addOverrideProperty(k.name(), k.def());
+        }
         if (options.maxFrames() > 0) m.addOverrideProperty("camel.component.camera.maxFrames", Long.toString(options.maxFrames()));
 
         String brokerUrl = settings.string("edgesight.mqtt.broker-url", null);
         try {
             if (brokerUrl == null) {
-                broker = EmbeddedMqttBroker.start(settings.string("edgesight.mqtt.embedded.host", "127.0.0.1"),
-                        settings.integer("edgesight.mqtt.embedded.port", 1883, 0, 65535),
+                broker = EmbeddedMqttBroker.start(settings.string("edgesight.mqtt.embedded.host"),
+                        settings.integer("edgesight.mqtt.embedded.port"),
                         settings.string("edgesight.mqtt.username", null), settings.string("edgesight.mqtt.password", null));
                 brokerUrl = broker.url();
                 LOG.info("embedded MQTT broker listening on {} (set edgesight.mqtt.broker-url to use your own)", brokerUrl);

@@ -84,7 +84,7 @@ final class ModelInspect implements Callable<Integer> {
                 System.out.printf("  %s%s%n", o, o.name().equals(e.outputName()) ? "   <- primary" : "");
             }
             Settings s = new Settings(ModelDescriptor.overlay(keys::get));
-            String configured = decoder != null ? decoder : s.string(p + "decoder", s.string(p + "task", null));
+            String configured = decoder != null ? decoder : s.configured(p + "decoder");
             List<String> tries = configured != null ? List.of(configured) : List.of("detection", "classification");
             for (String d : tries) {
                 keys.put(p + "decoder", d);

@@ -28,10 +28,20 @@ public final class ConfigKeys {
     }
 
     /**
-     * A key, the kind of value it takes (for messages and docs), and its check. Values of {@code secret} keys
-     * are never repeated in an error message.
+     * A key, the kind of value it takes (for messages and docs), its check and its default (null: unset, or a
+     * default that depends on other keys, computed where it is read). Values of {@code secret} keys are never
+     * repeated in an error message.
      */
-    public record Key(String name, String type, Check check, boolean secret) {}
+    public record Key(String name, String type, Check check, boolean secret, String def) {
+        public Key(String name, String type, Check check, boolean secret) {
+            this(name, type, check, secret, null);
+        }
+
+        /** The same key with this default. */
+        public Key or(Object def) {
+            return new Key(name, type, check, secret, String.valueOf(def));
+        }
+    }
 
     private static final Map<String, Key> KEYS = new LinkedHashMap<>();
     private static final Map<String, Key> CONTRIBUTED = new LinkedHashMap<>();
@@ -40,131 +50,131 @@ public final class ConfigKeys {
         String m = "edgesight.models.{id}.";
         add(path(m + "path"));
         add(path(m + "labels"));
-        add(integer(m + "batch-size", 1, 1024));
-        add(choice(m + "resize", "resize mode", "stretch", "letterbox", "center-crop"));
-        add(choice(m + "channel-order", "channel order", "RGB", "BGR"));
-        add(choice(m + "normalize", "normalization", "raw", "unit", "symmetric", "caffe", "custom"));
+        add(integer(m + "batch-size", 1, 1024).or(1));
+        add(choice(m + "resize", "resize mode", "stretch", "letterbox", "center-crop").or("stretch"));
+        add(choice(m + "channel-order", "channel order", "RGB", "BGR").or("RGB"));
+        add(choice(m + "normalize", "normalization", "raw", "unit", "symmetric", "caffe", "custom").or("unit"));
         add(decimals(m + "mean"));
         add(decimals(m + "std"));
         add(text(m + "output"));
-        add(exactChoice(m + "output-kind", "output kind", "auto", "logits", "probabilities"));
-        add(integer(m + "top-k", 1, 1000));
+        add(exactChoice(m + "output-kind", "output kind", "auto", "logits", "probabilities").or("auto"));
+        add(integer(m + "top-k", 1, 1000).or(3));
         add(decimal(m + "min-score", 0, 1));
         add(integer(m + "threads", 1, 256));
-        add(choice(m + "precision", "precision", "FP32", "FP16", "INT8"));
-        add(choice(m + "runtime", "runtime", "auto", "tensorflow", "onnxruntime", "tensorrt"));
-        add(choice(m + "decoder", "decoder", "classification", "detection", "raw"));
+        add(choice(m + "precision", "precision", "FP32", "FP16", "INT8").or("FP32"));
+        add(choice(m + "runtime", "runtime", "auto", "tensorflow", "onnxruntime", "tensorrt").or("auto"));
+        add(choice(m + "decoder", "decoder", "classification", "detection", "raw").or("classification"));
         // detection models (io.edgesight.predict.DetectionDecoder.Config)
         add(choice(m + "box-format", "box format", "auto", "xyxy-score-class", "yolov5", "yolov8", "yolov7-end2end",
-                "yolo-nas-flat", "num-boxes-scores-classes", "od-api"));
+                "yolo-nas-flat", "num-boxes-scores-classes", "od-api").or("auto"));
         add(choice(m + "box-coordinates", "box coordinates", "pixels", "normalized"));
         add(text(m + "classes"));
         add(decimal(m + "iou-threshold", 0, 1));
         add(exactChoice(m + "nms", "nms", "class-agnostic", "per-class"));
-        add(integer(m + "max-detections", 1, 100_000));
+        add(integer(m + "max-detections", 1, 100_000).or(100));
         add(integer(m + "class-offset", -1000, 1000));
 
         String e = "edgesight.engine.";
-        add(path(e + "dir"));
-        add(choice(e + "tensorrt", "TensorRT policy", "auto", "required", "off"));
-        add(longInteger(e + "trt.max-workspace-bytes", 1, Long.MAX_VALUE));
-        add(integer(e + "trt.minimum-segment-size", 1, 10_000));
-        add(integer(e + "trt.maximum-cached-engines", 1, 1_000));
-        add(bool(e + "trt.is-dynamic-op"));
-        add(bool(e + "trt.allow-build-at-runtime"));
-        add(integer(e + "gpu.memory-limit-mb", 0, 1 << 20));
-        add(bool(e + "gpu.allow-growth"));
-        add(integer(e + "inter-op-threads", 1, 256));
-        add(bool(e + "xla"));
-        add(choice(e + "onnx.optimization-level", "optimization level", "off", "basic", "extended", "all"));
-        add(bool(e + "onnx.allow-spinning"));
-        add(integer(e + "timeout-ms", 0, 3_600_000));
-        add(integer("edgesight.shutdown.timeout-s", 1, 3_600));
+        add(path(e + "dir").or("engines"));
+        add(choice(e + "tensorrt", "TensorRT policy", "auto", "required", "off").or("auto"));
+        add(longInteger(e + "trt.max-workspace-bytes", 1, Long.MAX_VALUE).or(1L << 30));
+        add(integer(e + "trt.minimum-segment-size", 1, 10_000).or(3));
+        add(integer(e + "trt.maximum-cached-engines", 1, 1_000).or(1));
+        add(bool(e + "trt.is-dynamic-op").or(true));
+        add(bool(e + "trt.allow-build-at-runtime").or(true));
+        add(integer(e + "gpu.memory-limit-mb", 0, 1 << 20).or(2048));
+        add(bool(e + "gpu.allow-growth").or(true));
+        add(integer(e + "inter-op-threads", 1, 256).or(1));
+        add(bool(e + "xla").or(false));
+        add(choice(e + "onnx.optimization-level", "optimization level", "off", "basic", "extended", "all").or("all"));
+        add(bool(e + "onnx.allow-spinning").or(false));
+        add(integer(e + "timeout-ms", 0, 3_600_000).or(30_000));
+        add(integer("edgesight.shutdown.timeout-s", 1, 3_600).or(20));
 
         // the camera's model; its endpoint options (url, fps, ...) are contributed keys (KeyProvider, docs/CAMERAS.md)
         add(text("edgesight.cameras.{id}.model"));
-        add(bool("edgesight.api.cameras.enabled"));
-        add(path("edgesight.api.cameras.dir"));
-        add(integer("edgesight.batch.timeout-ms", 1, 3_600_000));
+        add(bool("edgesight.api.cameras.enabled").or(false));
+        add(path("edgesight.api.cameras.dir").or("config/cameras.d"));
+        add(integer("edgesight.batch.timeout-ms", 1, 3_600_000).or(200));
         add(path("edgesight.sample.video"));
 
         String q = "edgesight.mqtt.";
         add(new Key(q + "broker-url", "tcp|ssl|ws|wss url", ConfigKeys::brokerUrl, false));
-        add(new Key(q + "prefix", "MQTT topic prefix", ConfigKeys::topicPrefix, false));
-        add(integer(q + "qos", 0, 2));
-        add(bool(q + "retain"));
+        add(new Key(q + "prefix", "MQTT topic prefix", ConfigKeys::topicPrefix, false).or("edgesight"));
+        add(integer(q + "qos", 0, 2).or(1));
+        add(bool(q + "retain").or(false));
         add(text(q + "client-id"));
         add(text(q + "username"));
         add(secret(q + "password"));
-        add(integer(q + "keep-alive-seconds", 0, 65535));
-        add(integer(q + "reconnect-max-delay-ms", 100, 600_000));
-        add(integer(q + "buffer.size", 1, 10_000_000));
-        add(integer(q + "buffer.max-bytes", 0, Integer.MAX_VALUE));
+        add(integer(q + "keep-alive-seconds", 0, 65535).or(30));
+        add(integer(q + "reconnect-max-delay-ms", 100, 600_000).or(5000));
+        add(integer(q + "buffer.size", 1, 10_000_000).or(1000));
+        add(integer(q + "buffer.max-bytes", 0, Integer.MAX_VALUE).or(16 << 20));
         add(path(q + "tls.trust-store"));
         add(secret(q + "tls.trust-store-password"));
         add(path(q + "tls.key-store"));
         add(secret(q + "tls.key-store-password"));
-        add(bool(q + "tls.hostname-verification"));
-        add(bool(q + "label-counts"));
-        add(integer(q + "snapshot-interval-seconds", 0, 86_400));
-        add(host(q + "embedded.host"));
-        add(integer(q + "embedded.port", 0, 65535));
+        add(bool(q + "tls.hostname-verification").or(true));
+        add(bool(q + "label-counts").or(false));
+        add(integer(q + "snapshot-interval-seconds", 0, 86_400).or(0));
+        add(host(q + "embedded.host").or("127.0.0.1"));
+        add(integer(q + "embedded.port", 0, 65535).or(1883));
 
         add(new Key("edgesight.node.id", "letters, digits, . _ -", NodeAndKafkaChecks::nodeId, false));
 
         // the Kafka output (io.edgesight.sink.kafka.KafkaOutput checks the keys that depend on each other)
         String kf = "edgesight.kafka.";
-        add(bool(kf + "enabled"));
-        add(new Key(kf + "brokers", "host:port,...", NodeAndKafkaChecks::brokers, false));
-        add(new Key(kf + "topic.predictions", "Kafka topic", NodeAndKafkaChecks::topic, false));
-        add(new Key(kf + "topic.status", "Kafka topic", NodeAndKafkaChecks::topic, false));
-        add(new Key(kf + "topic.stats", "Kafka topic", NodeAndKafkaChecks::topic, false));
+        add(bool(kf + "enabled").or(false));
+        add(new Key(kf + "brokers", "host:port,...", NodeAndKafkaChecks::brokers, false).or("127.0.0.1:9092"));
+        add(new Key(kf + "topic.predictions", "Kafka topic", NodeAndKafkaChecks::topic, false).or("edgesight.predictions"));
+        add(new Key(kf + "topic.status", "Kafka topic", NodeAndKafkaChecks::topic, false).or("edgesight.status"));
+        add(new Key(kf + "topic.stats", "Kafka topic", NodeAndKafkaChecks::topic, false).or("edgesight.stats"));
         add(text(kf + "client-id"));
-        add(exactChoice(kf + "acks", "acks", "all", "-1", "1", "0"));
-        add(bool(kf + "idempotence"));
-        add(integer(kf + "max-in-flight", 1, 1000));
-        add(integer(kf + "delivery-timeout-ms", 1, Integer.MAX_VALUE));
-        add(integer(kf + "request-timeout-ms", 1, Integer.MAX_VALUE));
-        add(integer(kf + "linger-ms", 0, 60_000));
-        add(integer(kf + "max-block-ms", 0, Integer.MAX_VALUE));
-        add(choice(kf + "compression", "compression", "none", "gzip", "lz4"));
-        add(integer(kf + "buffer.size", 1, 10_000_000));
-        add(integer(kf + "buffer.max-bytes", 0, Integer.MAX_VALUE));
-        add(choice(kf + "security-protocol", "security protocol", "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"));
-        add(choice(kf + "sasl.mechanism", "SASL mechanism", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"));
+        add(exactChoice(kf + "acks", "acks", "all", "-1", "1", "0").or("all"));
+        add(bool(kf + "idempotence").or(true));
+        add(integer(kf + "max-in-flight", 1, 1000).or(5));
+        add(integer(kf + "delivery-timeout-ms", 1, Integer.MAX_VALUE).or(120_000));
+        add(integer(kf + "request-timeout-ms", 1, Integer.MAX_VALUE).or(30_000));
+        add(integer(kf + "linger-ms", 0, 60_000).or(5));
+        add(integer(kf + "max-block-ms", 0, Integer.MAX_VALUE).or(10_000));
+        add(choice(kf + "compression", "compression", "none", "gzip", "lz4").or("none"));
+        add(integer(kf + "buffer.size", 1, 10_000_000).or(10_000));
+        add(integer(kf + "buffer.max-bytes", 0, Integer.MAX_VALUE).or(64 << 20));
+        add(choice(kf + "security-protocol", "security protocol", "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL").or("PLAINTEXT"));
+        add(choice(kf + "sasl.mechanism", "SASL mechanism", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512").or("PLAIN"));
         add(text(kf + "sasl.username"));
         add(secret(kf + "sasl.password"));
         add(path(kf + "tls.trust-store"));
         add(secret(kf + "tls.trust-store-password"));
         add(path(kf + "tls.key-store"));
         add(secret(kf + "tls.key-store-password"));
-        add(bool(kf + "tls.hostname-verification"));
+        add(bool(kf + "tls.hostname-verification").or(true));
 
-        add(integer("edgesight.stats.interval-seconds", 1, 86_400));
-        add(path("edgesight.output.dir"));
-        add(integer("edgesight.output.max-bytes", 0, Integer.MAX_VALUE));
-        add(integer("edgesight.output.max-age-seconds", 0, Integer.MAX_VALUE));
-        add(integer("edgesight.output.keep", 0, 100_000));
+        add(integer("edgesight.stats.interval-seconds", 1, 86_400).or(10));
+        add(path("edgesight.output.dir").or("output"));
+        add(integer("edgesight.output.max-bytes", 0, Integer.MAX_VALUE).or(64 << 20));
+        add(integer("edgesight.output.max-age-seconds", 0, Integer.MAX_VALUE).or(86_400));
+        add(integer("edgesight.output.keep", 0, 100_000).or(10));
         add(path("edgesight.snapshots.dir"));
         add(text("edgesight.snapshots.labels"));
-        add(decimal("edgesight.snapshots.min-score", 0, 1));
-        add(integer("edgesight.snapshots.min-interval-ms", 0, Integer.MAX_VALUE));
-        add(integer("edgesight.frames.width", 0, 8192));
-        add(integer("edgesight.frames.quality", 1, 100));
+        add(decimal("edgesight.snapshots.min-score", 0, 1).or(0));
+        add(integer("edgesight.snapshots.min-interval-ms", 0, Integer.MAX_VALUE).or(1000));
+        add(integer("edgesight.frames.width", 0, 8192).or(480));
+        add(integer("edgesight.frames.quality", 1, 100).or(80));
 
         String w = "edgesight.webhook.";
         add(new Key(w + "url", "http|https url", ConfigKeys::webhookUrl, false));
         add(text(w + "labels"));
-        add(decimal(w + "min-score", 0, 1));
-        add(integer(w + "timeout-ms", 1, 600_000));
-        add(integer(w + "retries", 0, 1000));
-        add(integer(w + "backoff-ms", 0, 3_600_000));
-        add(integer(w + "queue-size", 1, 1_000_000));
-        add(path(w + "dead-letter"));
+        add(decimal(w + "min-score", 0, 1).or(0));
+        add(integer(w + "timeout-ms", 1, 600_000).or(5000));
+        add(integer(w + "retries", 0, 1000).or(3));
+        add(integer(w + "backoff-ms", 0, 3_600_000).or(500));
+        add(integer(w + "queue-size", 1, 1_000_000).or(100));
+        add(path(w + "dead-letter").or("output/webhook-dead-letter.jsonl"));
         add(path(w + "tls.trust-store"));
         add(secret(w + "tls.trust-store-password"));
 
-        add(choice("edgesight.http.auth", "authentication", "none", "basic", "bearer"));
+        add(choice("edgesight.http.auth", "authentication", "none", "basic", "bearer").or("none"));
         add(text("edgesight.http.username"));
         add(secret("edgesight.http.password"));
         add(secret("edgesight.http.token"));
@@ -217,6 +227,11 @@ public final class ConfigKeys {
     public static String generic(String key) {
         Matcher m = ID.matcher(key);
         return m.matches() ? "edgesight." + m.group(1) + ".{id}." + m.group(3) : key;
+    }
+
+    /** The default of a concrete key (edgesight.models.sample.top-k: 3), or null when it has none. */
+    public static String defaultOf(String key) {
+        return find(key).map(Key::def).orElse(null);
     }
 
     /** The problem with a value of a documented key, or null (also for unknown keys and for empty values: unset). */

@@ -38,32 +38,32 @@ public record EngineOptions(java.nio.file.Path dir, TensorRtPolicy tensorrt, lon
     public static final String PREFIX = "edgesight.engine.";
 
     public static EngineOptions from(Settings s) {
-        String policy = s.string(PREFIX + "tensorrt", "auto").toLowerCase(Locale.ROOT);
+        String policy = s.string(PREFIX + "tensorrt").toLowerCase(Locale.ROOT);
         TensorRtPolicy p;
         try {
             p = TensorRtPolicy.valueOf(policy);
         } catch (IllegalArgumentException e) {
             throw new UserError(PREFIX + "tensorrt must be auto, required or off, got '" + policy + "'");
         }
-        EngineOptions o = new EngineOptions(java.nio.file.Path.of(s.string(PREFIX + "dir", "engines")), p,
-                longValue(s, PREFIX + "trt.max-workspace-bytes", 1L << 30),
-                s.integer(PREFIX + "trt.minimum-segment-size", 3, 1, 10_000),
-                s.integer(PREFIX + "trt.maximum-cached-engines", 1, 1, 1_000),
-                s.bool(PREFIX + "trt.is-dynamic-op", true),
-                s.bool(PREFIX + "trt.allow-build-at-runtime", true),
-                s.integer(PREFIX + "gpu.memory-limit-mb", 2048, 0, 1 << 20),
-                s.bool(PREFIX + "gpu.allow-growth", true),
-                s.integer(PREFIX + "inter-op-threads", 1, 1, 256),
-                s.bool(PREFIX + "xla", false),
-                onnxOptimization(s.string(PREFIX + "onnx.optimization-level", "all")),
-                s.bool(PREFIX + "onnx.allow-spinning", false));
+        EngineOptions o = new EngineOptions(java.nio.file.Path.of(s.string(PREFIX + "dir")), p,
+                s.longInteger(PREFIX + "trt.max-workspace-bytes"),
+                s.integer(PREFIX + "trt.minimum-segment-size"),
+                s.integer(PREFIX + "trt.maximum-cached-engines"),
+                s.bool(PREFIX + "trt.is-dynamic-op"),
+                s.bool(PREFIX + "trt.allow-build-at-runtime"),
+                s.integer(PREFIX + "gpu.memory-limit-mb"),
+                s.bool(PREFIX + "gpu.allow-growth"),
+                s.integer(PREFIX + "inter-op-threads"),
+                s.bool(PREFIX + "xla"),
+                onnxOptimization(s.string(PREFIX + "onnx.optimization-level")),
+                s.bool(PREFIX + "onnx.allow-spinning"));
         o.validate();
         return o;
     }
 
+    /** Every option at its default (ConfigKeys). */
     public static EngineOptions defaults() {
-        return new EngineOptions(java.nio.file.Path.of("engines"), TensorRtPolicy.auto, 1L << 30, 3, 1, true, true,
-                2048, true, 1, false, OnnxOptimization.all, false);
+        return from(new Settings(key -> null));
     }
 
     private static OnnxOptimization onnxOptimization(String v) {
@@ -85,16 +85,6 @@ public record EngineOptions(java.nio.file.Path dir, TensorRtPolicy tensorrt, lon
                     + (maxWorkspaceBytes >> 20) + " MB) must be below " + PREFIX + "gpu.memory-limit-mb (" + gpuMemoryLimitMb
                     + " MB): TensorRT could not allocate its workspace and every engine would silently fall back to"
                     + " native TensorFlow. Lower the workspace (e.g. 1073741824 for 1 GB) or raise the limit.");
-        }
-    }
-
-    private static long longValue(Settings s, String key, long def) {
-        String v = s.string(key, null);
-        if (v == null) return def;
-        try {
-            return Long.parseLong(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new UserError(key + " must be a whole number of bytes, got '" + v + "'");
         }
     }
 }

@@ -21,20 +21,20 @@ public record ModelSpec(String id, Path path, Path labels, int batchSize, Resize
         String p = PREFIX + id + ".";
         String path = s.required(p + "path");
         String labels = s.string(p + "labels", null);
-        int batch = s.integer(p + "batch-size", 1, 1, 1024);
-        ResizeMode resize = ResizeMode.parse(s.string(p + "resize", "stretch"), p + "resize");
-        ChannelOrder order = ChannelOrder.parse(s.string(p + "channel-order", "RGB"), p + "channel-order");
-        String norm = s.string(p + "normalize", "unit");
-        String kind = s.string(p + "output-kind", "auto");
+        int batch = s.integer(p + "batch-size");
+        ResizeMode resize = ResizeMode.parse(s.string(p + "resize"), p + "resize");
+        ChannelOrder order = ChannelOrder.parse(s.string(p + "channel-order"), p + "channel-order");
+        String norm = s.string(p + "normalize");
+        String kind = s.string(p + "output-kind");
         if (!kind.equals("auto") && !kind.equals("logits") && !kind.equals("probabilities")) {
             throw new io.edgesight.config.UserError(p + "output-kind must be auto, logits or probabilities, got '" + kind + "'");
         }
         return new ModelSpec(id, Path.of(path), labels == null ? null : Path.of(labels), batch, resize, order, norm,
                 s.decimals(p + "mean"), s.decimals(p + "std"), s.string(p + "output", null), kind,
-                s.integer(p + "top-k", 3, 1, 1000), s.decimal(p + "min-score", 0.0),
+                s.integer(p + "top-k"), s.decimal(p + "min-score", 0.0),
                 s.integer(p + "threads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
-                Precision.parse(s.string(p + "precision", "FP32"), p + "precision"),
-                runtime(s.string(p + "runtime", "auto"), p + "runtime"));
+                Precision.parse(s.string(p + "precision"), p + "precision"),
+                runtime(s.string(p + "runtime"), p + "runtime"));
     }
 
     /** The runtimes a model can be pinned to; {@code auto} lets {@link Engines#select} choose. */

@@ -45,7 +45,7 @@ public class Decoders implements CamelContextAware {
     /** The configured decoder name of a model; an unknown one is a user error naming the key. */
     public static String decoderName(Settings settings, String model) {
         String key = ModelSpec.PREFIX + model + ".decoder";
-        String name = settings.string(key, ClassificationDecoder.NAME).toLowerCase(java.util.Locale.ROOT);
+        String name = settings.string(key).toLowerCase(java.util.Locale.ROOT);
         if (!NAMES.contains(name)) {
             throw new UserError(key + ": unknown decoder '" + name + "'; use one of " + String.join(", ", NAMES)
                     + " (raw reports the output tensor when no decoder fits)");
@@ -115,7 +115,7 @@ public class Decoders implements CamelContextAware {
                 Labels labels = Labels.load(spec.labels(), key);
                 String p = ModelSpec.PREFIX + spec.id() + ".box-format";
                 DetectionDecoder.Format configured = DetectionDecoder.Format.parse(
-                        settings.string(p, DetectionDecoder.Format.AUTO.key()), p);
+                        settings.string(p), p);
                 DetectionLayout layout = DetectionLayout.resolve(spec.id(), configured, outputs, outputName, labels.size());
                 DetectionDecoder.Config config = DetectionDecoder.Config.from(spec.id(), settings, layout.format());
                 yield new DetectionItems(new DetectionDecoder(labels, config, inputWidth, inputHeight), layout);

@@ -91,7 +91,7 @@ public final class DetectionDecoder {
         /** Reads {@code edgesight.models.<id>.*} (box-format, box-coordinates, min-score, classes, iou-threshold, nms, max-detections, class-offset). */
         public static Config from(String id, Settings s) {
             String p = ModelSpec.PREFIX + id + ".";
-            return from(id, s, Format.parse(s.string(p + "box-format", Format.AUTO.key()), p + "box-format"));
+            return from(id, s, Format.parse(s.string(p + "box-format"), p + "box-format"));
         }
 
         /**
@@ -113,7 +113,7 @@ public final class DetectionDecoder {
             double iou = s.decimal(p + "iou-threshold", format.needsNms() ? 0.45 : 0.0);
             if (iou > 1) throw new UserError(p + "iou-threshold must be between 0 and 1, got " + iou);
             return new Config(format, coords, s.decimal(p + "min-score", 0.3), allow, iou, nms.equals("per-class"),
-                    s.integer(p + "max-detections", 100, 1, 100_000),
+                    s.integer(p + "max-detections"),
                     s.integer(p + "class-offset", format == Format.OD_API ? 1 : 0, -1000, 1000));
         }
     }

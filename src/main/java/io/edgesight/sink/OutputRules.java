@@ -45,13 +45,13 @@ public class OutputRules {
         String[] split = splitUserInfo(url);
         this.webhookUrl = split[0];
         this.webhookAuthorization = split[1];
-        this.webhookFilter = PredictionFilter.of(s.string("edgesight.webhook.labels", null), s.decimal("edgesight.webhook.min-score", 0));
+        this.webhookFilter = PredictionFilter.of(s.string("edgesight.webhook.labels", null), s.decimal("edgesight.webhook.min-score"));
         this.snapshotsDir = s.string("edgesight.snapshots.dir", null);
-        this.snapshotFilter = PredictionFilter.of(s.string("edgesight.snapshots.labels", null), s.decimal("edgesight.snapshots.min-score", 0));
-        this.snapshotIntervalMillis = s.integer("edgesight.snapshots.min-interval-ms", 1000, 0, Integer.MAX_VALUE);
-        this.mqttSnapshotIntervalMillis = 1000L * s.integer("edgesight.mqtt.snapshot-interval-seconds", 0, 0, 86_400);
-        this.labelCounts = s.bool("edgesight.mqtt.label-counts", false);
-        this.deadLetter = java.nio.file.Path.of(s.string("edgesight.webhook.dead-letter", "output/webhook-dead-letter.jsonl"));
+        this.snapshotFilter = PredictionFilter.of(s.string("edgesight.snapshots.labels", null), s.decimal("edgesight.snapshots.min-score"));
+        this.snapshotIntervalMillis = s.integer("edgesight.snapshots.min-interval-ms");
+        this.mqttSnapshotIntervalMillis = 1000L * s.integer("edgesight.mqtt.snapshot-interval-seconds");
+        this.labelCounts = s.bool("edgesight.mqtt.label-counts");
+        this.deadLetter = java.nio.file.Path.of(s.string("edgesight.webhook.dead-letter"));
     }
 
     /** The webhook URL without its user:password@ (see {@link #webhookAuthorization}). */

@@ -37,6 +37,45 @@ class ConfigKeysTest {
         assertThat(table).hasSizeGreaterThan(90);
     }
 
+    /**
+     * Defaults live in the key table only: a commented-out key line of config/application.properties shows the
+     * table's default, the routes in the jar never restate one ({{key:default}}), and the readers refuse a
+     * restated default.
+     */
+    @Test
+    void defaultsLiveInTheKeyTableOnly() throws Exception {
+        Pattern line = Pattern.compile("^(#?)\\s*(edgesight\\.[A-Za-z0-9_.-]+)\\s*=\\s*(.*)$");
+        List<String> differ = new java.util.ArrayList<>();
+        int checked = 0;
+        for (String l : Files.readAllLines(Path.of("config/application.properties"))) {
+            Matcher m = line.matcher(l);
+            if (!m.find() || ConfigKeys.generic(m.group(2)).contains("{id}")) continue; // model/camera examples
+            String def = ConfigKeys.defaultOf(m.group(2));
+            if (def == null) continue;
+            checked++;
+            boolean same = def.equalsIgnoreCase(m.group(3).trim().replace("_", ""));
+            if (m.group(1).isEmpty() && same) differ.add(m.group(2) + " = " + def + " restates the default: comment it out");
+            if (!m.group(1).isEmpty() && !same) differ.add(m.group(2) + ": documented " + m.group(3).trim() + ", default " + def);
+        }
+        assertThat(differ).as("commented-out lines show the default, active lines change it").isEmpty();
+        assertThat(checked).isGreaterThan(20);
+        try (var routes = Files.list(Path.of("src/main/resources/edgesight/routes"))) {
+            for (Path f : routes.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                assertThat(Files.readString(f)).as(f + " restates a default").doesNotContainPattern("\\{\\{edgesight\\.[^}]*:");
+            }
+        }
+        Settings s = new Settings(k -> null);
+        assertThat(s.integer("edgesight.mqtt.qos")).isEqualTo(1);
+        assertThat(s.longInteger("edgesight.engine.trt.max-workspace-bytes")).isEqualTo(1L << 30);
+        assertThat(s.string("edgesight.models.cam.resize")).isEqualTo("stretch");
+        assertThat(s.bool("edgesight.kafka.enabled")).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.integer("edgesight.mqtt.qos", 1, 0, 2))
+                .hasMessageContaining("default in ConfigKeys");
+        assertThat(new Settings(k -> "7").integer("edgesight.frames.quality")).isEqualTo(7);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Settings(k -> "3").integer("edgesight.mqtt.qos"))
+                .isInstanceOf(UserError.class).hasMessageContaining("edgesight.mqtt.qos");
+    }
+
     @Test
     void everyKindOfValueIsCheckedAndTheMessageNamesTheKey() {
         Map<String, String> bad = new LinkedHashMap<>();

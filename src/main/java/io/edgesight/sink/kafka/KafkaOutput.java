@@ -44,10 +44,10 @@ public final class KafkaOutput {
         Settings s = new Settings(property);
         List<String> out = new ArrayList<>();
         try {
-            if (!s.bool(P + "enabled", false)) return out;
-            String acks = s.string(P + "acks", "all").toLowerCase(Locale.ROOT);
-            boolean idempotence = s.bool(P + "idempotence", true);
-            int inFlight = s.integer(P + "max-in-flight", 5, 1, 1000);
+            if (!s.bool(P + "enabled")) return out;
+            String acks = s.string(P + "acks").toLowerCase(Locale.ROOT);
+            boolean idempotence = s.bool(P + "idempotence");
+            int inFlight = s.integer(P + "max-in-flight");
             if (idempotence && !acks.equals("all") && !acks.equals("-1")) {
                 out.add(P + "idempotence=true needs " + P + "acks=all (got acks=" + acks + "): set acks=all, or idempotence=false "
                         + "and accept that a retried record may be written twice");
@@ -56,14 +56,14 @@ public final class KafkaOutput {
                 out.add(P + "max-in-flight must be at most 5 with " + P + "idempotence=true (more would reorder a camera's records "
                         + "on a retry), got " + inFlight);
             }
-            long delivery = s.integer(P + "delivery-timeout-ms", 120_000, 1, Integer.MAX_VALUE);
-            long linger = s.integer(P + "linger-ms", 5, 0, 60_000);
-            long request = s.integer(P + "request-timeout-ms", 30_000, 1, Integer.MAX_VALUE);
+            long delivery = s.integer(P + "delivery-timeout-ms");
+            long linger = s.integer(P + "linger-ms");
+            long request = s.integer(P + "request-timeout-ms");
             if (delivery < linger + request) {
                 out.add(P + "delivery-timeout-ms (" + delivery + ") must be at least linger-ms + request-timeout-ms (" + (linger + request)
                         + "); raise it or lower request-timeout-ms");
             }
-            String protocol = s.string(P + "security-protocol", "PLAINTEXT").toUpperCase(Locale.ROOT);
+            String protocol = s.string(P + "security-protocol").toUpperCase(Locale.ROOT);
             for (String store : List.of("tls.trust-store", "tls.key-store")) {
                 String path = s.string(P + store, null);
                 if (path != null && protocol.contains("SSL") && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))) {
@@ -83,27 +83,27 @@ public final class KafkaOutput {
     /** The camel-kafka component and kafka-buffer options for these settings (camel.component.* keys). */
     public static Map<String, String> componentOptions(Settings s, String node) {
         Map<String, String> o = new LinkedHashMap<>();
-        boolean enabled = s.bool(P + "enabled", false);
+        boolean enabled = s.bool(P + "enabled");
         o.put("camel.component.kafka-buffer.publish", Boolean.toString(enabled));
-        o.put("camel.component.kafka-buffer.size", Integer.toString(s.integer(P + "buffer.size", 10_000, 1, 10_000_000)));
-        o.put("camel.component.kafka-buffer.maxBytes", Integer.toString(s.integer(P + "buffer.max-bytes", 64 << 20, 0, Integer.MAX_VALUE)));
+        o.put("camel.component.kafka-buffer.size", Integer.toString(s.integer(P + "buffer.size")));
+        o.put("camel.component.kafka-buffer.maxBytes", Integer.toString(s.integer(P + "buffer.max-bytes")));
         String k = "camel.component.kafka.";
-        o.put(k + "brokers", s.string(P + "brokers", "127.0.0.1:9092"));
+        o.put(k + "brokers", s.string(P + "brokers"));
         o.put(k + "clientId", s.string(P + "client-id", "edgesight-" + node));
-        o.put(k + "requestRequiredAcks", s.string(P + "acks", "all").toLowerCase(Locale.ROOT));
-        o.put(k + "enableIdempotence", Boolean.toString(s.bool(P + "idempotence", true)));
-        o.put(k + "maxInFlightRequest", Integer.toString(s.integer(P + "max-in-flight", 5, 1, 1000)));
-        o.put(k + "deliveryTimeoutMs", Integer.toString(s.integer(P + "delivery-timeout-ms", 120_000, 1, Integer.MAX_VALUE)));
-        o.put(k + "requestTimeoutMs", Integer.toString(s.integer(P + "request-timeout-ms", 30_000, 1, Integer.MAX_VALUE)));
-        o.put(k + "lingerMs", Integer.toString(s.integer(P + "linger-ms", 5, 0, 60_000)));
-        o.put(k + "maxBlockMs", Integer.toString(s.integer(P + "max-block-ms", 10_000, 0, Integer.MAX_VALUE)));
-        o.put(k + "compressionCodec", s.string(P + "compression", "none").toLowerCase(Locale.ROOT));
+        o.put(k + "requestRequiredAcks", s.string(P + "acks").toLowerCase(Locale.ROOT));
+        o.put(k + "enableIdempotence", Boolean.toString(s.bool(P + "idempotence")));
+        o.put(k + "maxInFlightRequest", Integer.toString(s.integer(P + "max-in-flight")));
+        o.put(k + "deliveryTimeoutMs", Integer.toString(s.integer(P + "delivery-timeout-ms")));
+        o.put(k + "requestTimeoutMs", Integer.toString(s.integer(P + "request-timeout-ms")));
+        o.put(k + "lingerMs", Integer.toString(s.integer(P + "linger-ms")));
+        o.put(k + "maxBlockMs", Integer.toString(s.integer(P + "max-block-ms")));
+        o.put(k + "compressionCodec", s.string(P + "compression").toLowerCase(Locale.ROOT));
         // at shutdown the buffer drains for up to 5 s; a producer that still cannot deliver then gives up as fast
         o.put(k + "shutdownTimeout", "5000");
         o.put(k + "valueSerializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
         // the producer retries within the delivery timeout (retries = unbounded); edgesight's buffer retries beyond it
         o.put(k + "retries", Integer.toString(Integer.MAX_VALUE));
-        String protocol = s.string(P + "security-protocol", "PLAINTEXT").toUpperCase(Locale.ROOT);
+        String protocol = s.string(P + "security-protocol").toUpperCase(Locale.ROOT);
         o.put(k + "securityProtocol", protocol);
         if (protocol.contains("SSL")) {
             String ts = s.string(P + "tls.trust-store", null);
@@ -123,10 +123,10 @@ public final class KafkaOutput {
                     o.put(k + "sslKeyPassword", p);
                 }
             }
-            o.put(k + "sslEndpointAlgorithm", s.bool(P + "tls.hostname-verification", true) ? "https" : "");
+            o.put(k + "sslEndpointAlgorithm", s.bool(P + "tls.hostname-verification") ? "https" : "");
         }
         if (protocol.startsWith("SASL")) {
-            String mechanism = s.string(P + "sasl.mechanism", "PLAIN").toUpperCase(Locale.ROOT);
+            String mechanism = s.string(P + "sasl.mechanism").toUpperCase(Locale.ROOT);
             o.put(k + "saslMechanism", mechanism);
             String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
                     : "org.apache.kafka.common.security.scram.ScramLoginModule";
@@ -150,8 +150,8 @@ public final class KafkaOutput {
      * never an error, so an edge box starts while its uplink or the cluster is down.
      */
     public static void warnIfUnreachable(Settings s) {
-        if (!s.bool(P + "enabled", false)) return;
-        String brokers = s.string(P + "brokers", "127.0.0.1:9092");
+        if (!s.bool(P + "enabled")) return;
+        String brokers = s.string(P + "brokers");
         for (String b : brokers.split(",")) {
             var m = BROKER.matcher(b.trim());
             if (!m.matches()) continue;
@@ -164,6 +164,6 @@ public final class KafkaOutput {
             }
         }
         LOG.warn("Kafka: no bootstrap server of {} is reachable yet; records wait in the outbound buffer (at most {}) "
-                + "until one is", brokers, s.integer(P + "buffer.size", 10_000, 1, 10_000_000));
+                + "until one is", brokers, s.integer(P + "buffer.size"));
     }
 }

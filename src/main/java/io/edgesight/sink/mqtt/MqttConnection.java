@@ -59,16 +59,16 @@ public final class MqttConnection implements AutoCloseable {
                           boolean hostnameVerification) {
 
         public static Options from(Settings s, String url) {
-            String prefix = s.string("edgesight.mqtt.prefix", "edgesight");
+            String prefix = s.string("edgesight.mqtt.prefix");
             String user = s.string("edgesight.mqtt.username", null);
             return new Options(url,
                     s.string("edgesight.mqtt.client-id", "edgesight-" + UUID.randomUUID().toString().substring(0, 8)),
                     user, user == null ? null : s.required("edgesight.mqtt.password"), prefix,
-                    s.integer("edgesight.mqtt.keep-alive-seconds", 30, 0, 65535),
-                    s.integer("edgesight.mqtt.reconnect-max-delay-ms", 5000, 100, 600_000),
+                    s.integer("edgesight.mqtt.keep-alive-seconds"),
+                    s.integer("edgesight.mqtt.reconnect-max-delay-ms"),
                     path(s.string("edgesight.mqtt.tls.trust-store", null)), s.string("edgesight.mqtt.tls.trust-store-password", null),
                     path(s.string("edgesight.mqtt.tls.key-store", null)), s.string("edgesight.mqtt.tls.key-store-password", null),
-                    s.bool("edgesight.mqtt.tls.hostname-verification", true));
+                    s.bool("edgesight.mqtt.tls.hostname-verification"));
         }
 
         private static Path path(String p) { return p == null ? null : Path.of(p); }
