@@ -64,7 +64,9 @@ class BadCamerasAndSecretsTest {
             try (AppRunner app = new AppRunner(routes, tmp.resolve("out"), o)) {
                 Awaitility.await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250)).until(() ->
                         predictions(mqtt, "good") >= 5 && predictions(mqtt, "esp") >= 5);
-                Thread.sleep(3000); // let the unreachable camera and the missing device retry a few times
+                // the unreachable camera and the missing device have retried a few times (their reconnecting status counts)
+                Awaitility.await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100)).until(() ->
+                        mqtt.attempts("unreachable") >= 3 && mqtt.attempts("nodevice") >= 3);
                 long good = predictions(mqtt, "good");
                 long esp = predictions(mqtt, "esp");
                 Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() ->

@@ -65,7 +65,9 @@ class RtspReconnectTest {
                 var health = app.get("/observe/health");
                 assertThat(health.statusCode()).isEqualTo(503);
                 assertThat(health.body()).contains("DOWN").contains("camera:udp");
-                Thread.sleep(1500); // the camera is off for a while: attempts fail and back off
+                // the cameras stay off for a while: two reconnect attempts each fail and back off
+                Awaitility.await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50))
+                        .until(() -> mqtt.attempts("sample") >= 2 && mqtt.attempts("udp") >= 2);
                 long sampleBefore = predictions(mqtt, "sample");
                 long udpBefore = predictions(mqtt, "udp");
 

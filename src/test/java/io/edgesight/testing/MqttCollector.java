@@ -71,6 +71,18 @@ public final class MqttCollector implements AutoCloseable {
     public List<Received> messages() { return messages; }
 
     /** The {@code status} field of every message on {@code edgesight/<camera>/status}, in arrival order. */
+    /** The highest reconnect attempt the camera's status messages have reported (0: none yet). */
+    public int attempts(String camera) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return messages.stream().filter(m -> m.topic().equals("edgesight/" + camera + "/status")).mapToInt(m -> {
+            try {
+                return json.readTree(m.payload()).path("attempt").asInt(0);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).max().orElse(0);
+    }
+
     public List<String> statuses(String camera) {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         return messages.stream().filter(m -> m.topic().equals("edgesight/" + camera + "/status")).map(m -> {
