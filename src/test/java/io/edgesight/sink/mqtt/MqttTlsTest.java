@@ -1,7 +1,6 @@
 package io.edgesight.sink.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +32,7 @@ class MqttTlsTest {
     void trustStoreAndClientCertificate() throws Exception {
         Mosquitto.require();
         if (System.getenv("CI") != null) assertThat(OPENSSL).as("CI must have openssl (.ci/run installs it)").isExecutable();
-        assumeTrue(Files.isExecutable(OPENSSL), "openssl not installed");
+        io.edgesight.testing.Tools.require(OPENSSL, "openssl");
         Path dir = Files.createDirectories(Path.of("target/mqtt-tls-" + System.nanoTime()));
         String o = OPENSSL.toString();
         String ec = "-pkeyopt";
