@@ -30,6 +30,7 @@ import io.edgesight.predict.Decoders;
 import io.edgesight.predict.ModelDescriptor;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
+import io.edgesight.camera.MotionFilter;
 import io.edgesight.sink.FrameStore;
 import io.edgesight.api.HttpAuth;
 import io.edgesight.sink.JsonLinesRotation;
@@ -181,6 +182,7 @@ public final class EdgesightApp {
         KafkaOutput.warnIfUnreachable(settings);
         m.bind(FrameStore.BEAN, new FrameStore(settings.integer("edgesight.frames.width"),
                 settings.integer("edgesight.frames.quality")));
+        m.bind(MotionFilter.BEAN, new MotionFilter());
         m.bind(OutputRules.BEAN, new OutputRules(settings));
         m.bind(JsonLinesRotation.BEAN, new JsonLinesRotation(Path.of(settings.string("edgesight.output.dir")),
                 settings.integer("edgesight.output.max-bytes"),

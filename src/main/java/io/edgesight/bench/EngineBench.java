@@ -23,7 +23,9 @@ import org.bytedeco.javacpp.Pointer;
  */
 public final class EngineBench {
 
-    public record Result(String model, String runtime, int batch, int threads, int runs, double imagesPerSecond, Stats latency) {}
+    /** {@code cpuMsPerImage}: process CPU time over the timed runs per image (NaN where models were interleaved). */
+    public record Result(String model, String runtime, int batch, int threads, int runs, double imagesPerSecond, Stats latency,
+                         double cpuMsPerImage) {}
 
     private EngineBench() {}
 
@@ -90,7 +92,7 @@ public final class EngineBench {
                 for (long l : lat[k]) total += l;
                 Engine e = engines.get(k);
                 Result r = new Result(e.spec().id(), e.runtime(), b, e.spec().threads(), runs, (double) runs * b / (total / 1e9),
-                        Stats.of(lat[k]));
+                        Stats.of(lat[k]), Double.NaN);
                 out.printf("  %s batch %d: %.1f images/s, p50 %.1f ms, p99 %.1f ms%n", r.model(), b, r.imagesPerSecond(),
                         r.latency().p50(), r.latency().p99());
                 results.add(r);
@@ -114,6 +116,7 @@ public final class EngineBench {
                 Progress.bar(out, "warm-up", i + 1, warmup);
             }
             long[] lat = new long[runs];
+            long cpu0 = ProcessProbe.cpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < runs; i++) {
                 long s = System.nanoTime();
@@ -129,7 +132,9 @@ public final class EngineBench {
                 Progress.bar(out, "timed", i + 1, runs);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Result r = new Result(spec.id(), engine.runtime(), b, spec.threads(), runs, (double) runs * b / seconds, Stats.of(lat));
+            double cpuMs = (ProcessProbe.cpuNanos() - cpu0) / 1e6;
+            Result r = new Result(spec.id(), engine.runtime(), b, spec.threads(), runs, (double) runs * b / seconds, Stats.of(lat),
+                    cpuMs / ((double) runs * b));
             Progress.clear(out);
             out.printf("  throughput: %.1f images/s, p50 %.1f ms, p99 %.1f ms%n", r.imagesPerSecond(),
                     r.latency().p50(), r.latency().p99());

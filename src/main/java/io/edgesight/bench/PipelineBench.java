@@ -18,8 +18,9 @@ import io.edgesight.app.EdgesightApp;
  */
 public final class PipelineBench {
 
+    /** {@code steadyCpuMsPerFrame}: whole-process CPU time per frame published, in the same steady state. */
     public record Result(String model, int batch, long frames, double seconds, double framesPerSecond,
-                         double steadyFramesPerSecond) {}
+                         double steadyFramesPerSecond, double steadyCpuMsPerFrame) {}
 
     /** No prediction for this long (engine build and start-up included) means the run is stuck. */
     private static final long STALL_NANOS = 90_000_000_000L;
@@ -55,15 +56,19 @@ public final class PipelineBench {
         long warm = Math.max(batch, frames / 5);
         long warmCount = -1;
         long warmNanos = 0;
+        long warmCpu = 0;
+        long lastCpu = 0;
         while (runner.isAlive()) {
             runner.join(2);
             long count = app.tracker() == null ? 0 : app.tracker().totalPublished();
             if (count != lastCount) {
                 lastCount = count;
                 lastChange = System.nanoTime();
+                lastCpu = ProcessProbe.cpuNanos();
                 if (warmCount < 0 && count >= warm) {
                     warmCount = count;
                     warmNanos = lastChange;
+                    warmCpu = lastCpu;
                 }
             } else if (System.nanoTime() - lastChange > STALL_NANOS) {
                 String summary = app.tracker() == null ? "not started" : app.tracker().summary();
@@ -81,9 +86,11 @@ public final class PipelineBench {
         double seconds = app.tracker().activeSeconds();
         double steady = warmCount > 0 && published > warmCount && lastChange > warmNanos
                 ? (published - warmCount) / ((lastChange - warmNanos) / 1e9) : published / seconds;
-        Result r = new Result(model, batch, published, seconds, published / seconds, steady);
-        out.printf("  pipeline: %d frames in %.2f s = %.1f frames/s; steady state (after the first %d) %.1f frames/s%n",
-                published, seconds, r.framesPerSecond(), warmCount, steady);
+        // the count last changed with the last frame; the CPU read then is the steady state's end
+        double cpuPerFrame = warmCount > 0 && lastCount > warmCount ? (lastCpu - warmCpu) / 1e6 / (lastCount - warmCount) : Double.NaN;
+        Result r = new Result(model, batch, published, seconds, published / seconds, steady, cpuPerFrame);
+        out.printf("  pipeline: %d frames in %.2f s = %.1f frames/s; steady state (after the first %d) %.1f frames/s, %.2f ms CPU per frame%n",
+                published, seconds, r.framesPerSecond(), warmCount, steady, cpuPerFrame);
         return r;
     }
 

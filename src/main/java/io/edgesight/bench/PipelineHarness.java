@@ -20,10 +20,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * {@code edgesight bench pipeline}: the performance issue's measurements in one command. (a) throughput, bare engine
  * vs pipeline, batch 1/2/4/8, sample model and ResNet-50; (b) capture -> MQTT latency at a live 25 fps source
  * against batch size and batch timeout; (c) 1/2/4/8 cameras into one batcher; (d) start-up to the first prediction
- * with a cold and a cached engine. Prints progress and markdown tables, writes pipeline.json, pipeline.md and PNGs.
+ * with a cold and a cached engine; (e) motion gating on a mostly still scene of real footage, gated vs ungated. Prints progress and markdown tables, writes pipeline.json, pipeline.md and PNGs.
  */
 public final class PipelineHarness {
-    public static final List<String> PARTS = List.of("throughput", "latency", "scale", "startup");
+    public static final List<String> PARTS = List.of("throughput", "latency", "scale", "startup", "motion");
 
     /** {@code batches}, {@code timeouts}, {@code cameras}: null for the defaults of a full or quick run. */
     public record Options(Path config, Path routes, Path out, boolean quick, Set<String> parts, List<String> models,
@@ -53,7 +53,8 @@ public final class PipelineHarness {
         int total = (o.parts().contains("throughput") ? ThroughputPart.steps(o.models(), batches, ThroughputPart.repeats(o.quick())) : 0)
                 + (o.parts().contains("latency") ? grid.size() : 0)
                 + (o.parts().contains("scale") ? cameras.length : 0)
-                + (o.parts().contains("startup") ? 2 * o.models().size() : 0);
+                + (o.parts().contains("startup") ? 2 * o.models().size() : 0)
+                + (o.parts().contains("motion") ? MotionPart.steps() : 0);
         HarnessContext c = new HarnessContext(o.config(), o.routes(), o.out(), o.quick(), o.threads(), o.resnet50(), video,
                 log, new AtomicInteger(), total, new ArrayList<>());
 
@@ -72,6 +73,7 @@ public final class PipelineHarness {
         List<LatencyPart.Row> latency = o.parts().contains("latency") ? LatencyPart.run(c, grid) : List.of();
         List<ScalePart.Row> scale = o.parts().contains("scale") ? ScalePart.run(c, cameras) : List.of();
         List<StartupPart.Row> startup = o.parts().contains("startup") ? StartupPart.run(c, o.models()) : List.of();
+        MotionPart.Result motion = o.parts().contains("motion") ? MotionPart.run(c) : new MotionPart.Result(List.of(), List.of());
 
         load.put("end", ProcessProbe.loadAverage());
         doc.put("finished", Instant.now().toString());
@@ -79,6 +81,7 @@ public final class PipelineHarness {
         if (!latency.isEmpty()) doc.put("latency", latency);
         if (!scale.isEmpty()) doc.put("scale", scale);
         if (!startup.isEmpty()) doc.put("startup", startup);
+        if (!motion.isEmpty()) doc.put("motion", motion);
         if (!c.failures().isEmpty()) doc.put("failures", c.failures());
         List<String> plots = plots(o.out(), throughput, latency, scale);
         doc.put("plots", plots);
@@ -91,6 +94,11 @@ public final class PipelineHarness {
         if (!latency.isEmpty()) md.append("Capture → MQTT latency at a live 25 fps source (sample model):\n\n").append(LatencyPart.table(latency)).append('\n');
         if (!scale.isEmpty()) md.append("Cameras into one batcher (sample model, full speed):\n\n").append(ScalePart.table(scale)).append('\n');
         if (!startup.isEmpty()) md.append("Start-up, new process to first prediction:\n\n").append(StartupPart.table(startup)).append('\n');
+        if (!motion.isEmpty()) {
+            md.append("Motion gating, a still scene with a moving part, real time at 10 fps (sample model):\n\n")
+                    .append(MotionPart.table(motion.runs())).append('\n');
+            md.append("Motion detectors on the same scene's frames:\n\n").append(MotionDetectors.table(motion.detectors())).append('\n');
+        }
         Files.writeString(o.out().resolve("pipeline.md"), md.toString());
         Path json = o.out().resolve("pipeline.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);

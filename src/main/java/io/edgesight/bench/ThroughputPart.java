@@ -15,7 +15,8 @@ import io.edgesight.engine.ModelSpec;
 final class ThroughputPart {
     record Row(String model, int batch, int threads, int engineRuns, double engineImagesPerSecond, double engineP50Ms,
                double engineP99Ms, long pipelineFrames, double pipelineSeconds, double pipelineFramesPerSecond, double ratio,
-               int repeats, double ratioMin, double ratioMax) {}
+               int repeats, double ratioMin, double ratioMax, double engineCpuMsPerImage, double pipelineCpuMsPerFrame,
+               double cpuOutsideModelMsPerFrame) {}
 
     private ThroughputPart() {}
 
@@ -75,13 +76,19 @@ final class ThroughputPart {
                     ratioMax = Math.max(ratioMax, ratio);
                 }
                 PipelineBench.Result p = pipe.get(0);
+                // process CPU per frame of the pipeline (steady state) minus the bare engine's per image: the work outside the model
+                double engineCpu = median(engine.stream().mapToDouble(EngineBench.Result::cpuMsPerImage).toArray());
+                double pipeCpu = median(pipe.stream().mapToDouble(PipelineBench.Result::steadyCpuMsPerFrame).toArray());
                 Row r = new Row(name, b, base.threads(), runs, HarnessContext.round(e.imagesPerSecond(), 1),
                         HarnessContext.round(e.latency().p50(), 2), HarnessContext.round(e.latency().p99(), 2), p.frames(),
                         HarnessContext.round(p.seconds(), 2), HarnessContext.round(pipeline, 1),
                         HarnessContext.round(pipeline / e.imagesPerSecond(), 2), pipe.size(),
-                        HarnessContext.round(ratioMin, 2), HarnessContext.round(ratioMax, 2));
-                c.log().printf("    -> engine %.1f img/s, pipeline %.1f fr/s (steady state), ratio %.2f (each repeat %.2f-%.2f)%n",
-                        r.engineImagesPerSecond(), r.pipelineFramesPerSecond(), r.ratio(), ratioMin, ratioMax);
+                        HarnessContext.round(ratioMin, 2), HarnessContext.round(ratioMax, 2), HarnessContext.round(engineCpu, 3),
+                        HarnessContext.round(pipeCpu, 3), HarnessContext.round(pipeCpu - engineCpu, 3));
+                c.log().printf("    -> engine %.1f img/s, pipeline %.1f fr/s (steady state), ratio %.2f (each repeat %.2f-%.2f); CPU per frame:"
+                                + " pipeline %.2f ms, engine %.2f ms, outside the model %.2f ms%n",
+                        r.engineImagesPerSecond(), r.pipelineFramesPerSecond(), r.ratio(), ratioMin, ratioMax, pipeCpu, engineCpu,
+                        pipeCpu - engineCpu);
                 rows.add(r);
             }
         }
@@ -90,11 +97,12 @@ final class ThroughputPart {
 
     static Table table(List<Row> rows) {
         Table t = new Table("model", "batch", "threads", "engine img/s", "engine p50 ms", "engine p99 ms", "pipeline fr/s",
-                "ratio", "ratio per repeat");
+                "ratio", "ratio per repeat", "CPU ms/frame pipeline", "CPU ms/img engine", "CPU ms/frame outside the model");
         for (Row r : rows) {
             t.row(r.model(), r.batch(), r.threads(), fmt(r.engineImagesPerSecond(), 1), fmt(r.engineP50Ms(), 2),
                     fmt(r.engineP99Ms(), 2), fmt(r.pipelineFramesPerSecond(), 1), fmt(r.ratio(), 2),
-                    fmt(r.ratioMin(), 2) + "–" + fmt(r.ratioMax(), 2) + " (" + r.repeats() + ")");
+                    fmt(r.ratioMin(), 2) + "–" + fmt(r.ratioMax(), 2) + " (" + r.repeats() + ")", fmt(r.pipelineCpuMsPerFrame(), 2),
+                    fmt(r.engineCpuMsPerImage(), 2), fmt(r.cpuOutsideModelMsPerFrame(), 2));
         }
         return t;
     }

@@ -8,6 +8,8 @@ public final class CameraConstants {
     public static final String CAPTURE_TIME = "EdgesightCaptureTime";
     public static final String FRAME_WIDTH = "EdgesightFrameWidth";
     public static final String FRAME_HEIGHT = "EdgesightFrameHeight";
+    /** Set by the motion gate of a gated camera: why the frame was inferred or left out (motion, keepAlive, still ...). */
+    public static final String MOTION = "EdgesightMotion";
 
     private CameraConstants() {}
 }

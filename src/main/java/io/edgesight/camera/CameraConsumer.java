@@ -121,6 +121,7 @@ public class CameraConsumer extends DefaultConsumer {
         state.queueSize(handoff::size);
         if (!s.live()) online(0);
         else publish();
+        endpoint.cameraMotion(new CameraMotion(endpoint.motionSettings(), state, tracker));
         reader = ctx.getExecutorServiceManager().newThread("camera-" + id, this::readLoop);
         pipeline = ctx.getExecutorServiceManager().newThread("camera-" + id + "-pipeline", this::pipelineLoop);
         reader.start();
@@ -320,13 +321,17 @@ public class CameraConsumer extends DefaultConsumer {
             Thread.currentThread().interrupt();
         } finally {
             if (handoff != null) handoff.clear();
+            CameraMotion motion = endpoint.cameraMotion();
+            endpoint.cameraMotion(null);
+            if (motion != null) motion.close(); // this thread was its only user
             if (state.finished() && !state.failed()) {
                 state.set(CameraStatus.offline, "finished", null);
                 publish();
             }
             tracker.sourceFinished(id, emitted);
-            LOG.info("camera '{}' {}: {} frames to the pipeline, {} dropped, {} skipped", id,
-                    state.failed() ? "failed" : state.finished() ? "finished" : "stopped", emitted, state.dropped(), state.skipped());
+            LOG.info("camera '{}' {}: {} frames to the pipeline, {} dropped, {} skipped{}", id,
+                    state.failed() ? "failed" : state.finished() ? "finished" : "stopped", emitted, state.dropped(), state.skipped(),
+                    state.skippedNoMotion() > 0 ? ", " + state.skippedNoMotion() + " without motion not inferred" : "");
         }
     }
 
@@ -397,6 +402,8 @@ public class CameraConsumer extends DefaultConsumer {
                 .tag("camera", id).description("Frames read from the source").register(meterRegistry));
         meters.add(FunctionCounter.builder("edgesight.camera.frames.skipped", st, CameraState::skipped)
                 .tag("camera", id).description("Frames left out by fps / everyNth").register(meterRegistry));
+        meters.add(FunctionCounter.builder("edgesight.camera.frames.skipped.no.motion", st, CameraState::skippedNoMotion)
+                .tag("camera", id).description("Frames the motion gate left out (not inferred)").register(meterRegistry));
         meters.add(FunctionCounter.builder("edgesight.camera.reconnects", st, CameraState::reconnects)
                 .tag("camera", id).description("Successful reconnects").register(meterRegistry));
         meters.add(Gauge.builder("edgesight.camera.online", st, s -> s.status() == CameraStatus.online ? 1 : 0)

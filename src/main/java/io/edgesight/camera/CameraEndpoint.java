@@ -1,6 +1,9 @@
 package io.edgesight.camera;
 
 import io.edgesight.config.SecretMasker;
+import io.edgesight.motion.MotionMask;
+import io.edgesight.motion.MotionMode;
+import io.edgesight.motion.MotionSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -96,6 +99,29 @@ public class CameraEndpoint extends DefaultEndpoint {
     private String fairGroup = "default";
     @UriParam(defaultValue = "gst-launch-1.0", description = "The gst-launch-1.0 program for csi:// and gst: cameras")
     private String gstLaunch = "gst-launch-1.0";
+    @UriParam(defaultValue = "off", enums = "off,on,trigger", description = "Motion gating: off (every frame is inferred), on (only"
+            + " frames with motion, plus one every motionKeepAliveMs while still) or trigger (motion starts inference, which runs"
+            + " until motionDurationMs after the last motion); frames left out are counted as skipped_no_motion")
+    private MotionMode motion = MotionMode.off;
+    @UriParam(defaultValue = "160", description = "Width in pixels of the grey copy motion is looked for in (16..1920; the height keeps the frame's aspect)")
+    private int motionWidth = MotionSettings.OFF.width();
+    @UriParam(defaultValue = "25", description = "Grey-level change (1..255) of a pixel against the background that counts as changed")
+    private int motionThreshold = MotionSettings.OFF.threshold();
+    @UriParam(defaultValue = "20", description = "Smallest changed region that is motion, in pixels of the grey copy (motionWidth wide)")
+    private int motionMinArea = MotionSettings.OFF.minArea();
+    @UriParam(defaultValue = "0.5", description = "Share of the frame (0..1) changing at once above which the change is lighting, not motion (1 = never)")
+    private double motionGlobalChange = MotionSettings.OFF.globalChange();
+    @UriParam(defaultValue = "10000", description = "While still, one frame is inferred every this many milliseconds (0 = never)")
+    private long motionKeepAliveMs = MotionSettings.OFF.keepAliveMs();
+    @UriParam(defaultValue = "10000", description = "motion=trigger: inference runs until this many milliseconds after the last motion")
+    private long motionDurationMs = MotionSettings.OFF.durationMs();
+    @UriParam(defaultValue = "0.05", description = "How fast the motion background follows the scene, per frame (more than 0, at most 1)")
+    private double motionAlpha = MotionSettings.OFF.alpha();
+    @UriParam(description = "Polygons where motion is ignored: x1,y1,x2,y2,x3,y3[,...] in frame pixels or as fractions (0..1) of"
+            + " the frame, several separated by ;")
+    private String motionMask;
+    /** The running camera's motion gate (its consumer sets it while it runs). */
+    private volatile CameraMotion cameraMotion;
 
     public CameraEndpoint(String uri, CameraComponent component, String cameraId) {
         // the URI Camel keeps (and logs) is masked: credentials in url= never reach a log line
@@ -122,7 +148,27 @@ public class CameraEndpoint extends DefaultEndpoint {
         check(height == null || height > 0, "height must be more than 0, got " + height);
         check(captureFps == null || captureFps > 0, "captureFps must be more than 0, got " + captureFps);
         check(flipMethod >= 0 && flipMethod <= 7, "flipMethod must be between 0 and 7, got " + flipMethod);
+        motionSettings();
     }
+
+    /** The motion gate's settings; a CameraException naming the option when one is wrong. */
+    MotionSettings motionSettings() {
+        MotionMask mask;
+        try {
+            mask = MotionMask.parse(motionMask);
+        } catch (IllegalArgumentException e) {
+            throw new CameraException("camera '" + cameraId + "': motionMask " + e.getMessage());
+        }
+        MotionSettings s = new MotionSettings(motion, motionWidth, motionThreshold, motionMinArea, motionGlobalChange,
+                motionKeepAliveMs, motionDurationMs, motionAlpha, mask);
+        String problem = s.problem();
+        if (problem != null) throw new CameraException("camera '" + cameraId + "': " + problem);
+        return s;
+    }
+
+    CameraMotion cameraMotion() { return cameraMotion; }
+
+    void cameraMotion(CameraMotion m) { cameraMotion = m; }
 
     private void check(boolean ok, String message) {
         if (!ok) throw new CameraException("camera '" + cameraId + "': " + message);
@@ -306,4 +352,22 @@ public class CameraEndpoint extends DefaultEndpoint {
     public void setFairGroup(String fairGroup) { this.fairGroup = fairGroup; }
     public String getGstLaunch() { return gstLaunch; }
     public void setGstLaunch(String gstLaunch) { this.gstLaunch = gstLaunch; }
+    public MotionMode getMotion() { return motion; }
+    public void setMotion(MotionMode motion) { this.motion = motion; }
+    public int getMotionWidth() { return motionWidth; }
+    public void setMotionWidth(int motionWidth) { this.motionWidth = motionWidth; }
+    public int getMotionThreshold() { return motionThreshold; }
+    public void setMotionThreshold(int motionThreshold) { this.motionThreshold = motionThreshold; }
+    public int getMotionMinArea() { return motionMinArea; }
+    public void setMotionMinArea(int motionMinArea) { this.motionMinArea = motionMinArea; }
+    public double getMotionGlobalChange() { return motionGlobalChange; }
+    public void setMotionGlobalChange(double motionGlobalChange) { this.motionGlobalChange = motionGlobalChange; }
+    public long getMotionKeepAliveMs() { return motionKeepAliveMs; }
+    public void setMotionKeepAliveMs(long motionKeepAliveMs) { this.motionKeepAliveMs = motionKeepAliveMs; }
+    public long getMotionDurationMs() { return motionDurationMs; }
+    public void setMotionDurationMs(long motionDurationMs) { this.motionDurationMs = motionDurationMs; }
+    public double getMotionAlpha() { return motionAlpha; }
+    public void setMotionAlpha(double motionAlpha) { this.motionAlpha = motionAlpha; }
+    public String getMotionMask() { return motionMask; }
+    public void setMotionMask(String motionMask) { this.motionMask = motionMask; }
 }

@@ -115,13 +115,18 @@ public final class CameraOptions {
         } catch (CameraException e) {
             String m = e.getMessage().replaceFirst("^camera 'check': ", "");
             // only what this option alone breaks: a check against another option's default is not this key's problem
-            if (m.startsWith(o.name() + " ") && all().stream().noneMatch(x -> x != o && m.contains(x.name()))) {
+            if (m.startsWith(o.name() + " ") && all().stream().noneMatch(x -> x != o && mentions(m, x.name()))) {
                 return key + m.substring(o.name().length());
             }
         } catch (IllegalArgumentException e) {
             return key + " " + e.getMessage();
         }
         return null;
+    }
+
+    /** True when {@code message} names {@code option} as a word (motion is not named by "motionMask ..."). */
+    private static boolean mentions(String message, String option) {
+        return Pattern.compile("\\b" + Pattern.quote(option) + "\\b").matcher(message).find();
     }
 
     /** Sets options (endpoint names, normalized values) on an endpoint through its setters. */

@@ -25,6 +25,7 @@ public final class CameraState {
     final LongAdder dropped = new LongAdder();
     final LongAdder emitted = new LongAdder();
     final LongAdder reconnects = new LongAdder();
+    final LongAdder skippedNoMotion = new LongAdder();
     final AtomicLong queueHighWater = new AtomicLong();
     private volatile java.util.function.IntSupplier queueSize = () -> 0;
 
@@ -71,6 +72,8 @@ public final class CameraState {
     public long dropped() { return dropped.sum(); }
     public long emitted() { return emitted.sum(); }
     public long reconnects() { return reconnects.sum(); }
+    /** Frames the motion gate left out (emitted to the route, not inferred). */
+    public long skippedNoMotion() { return skippedNoMotion.sum(); }
     public int queueSize() { return queueSize.getAsInt(); }
     public long queueHighWater() { return queueHighWater.get(); }
 
@@ -99,6 +102,7 @@ public final class CameraState {
         frames.put("emitted", emitted());
         frames.put("skipped", skipped());
         frames.put("dropped", dropped());
+        frames.put("skippedNoMotion", skippedNoMotion());
         m.put("frames", frames);
         m.put("reconnects", reconnects());
         return m;

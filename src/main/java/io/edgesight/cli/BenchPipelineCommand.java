@@ -17,12 +17,13 @@ import picocli.CommandLine.Option;
         description = "The performance harness: (throughput) bare engine vs full pipeline for batch 1,2,4,8 on the sample "
                 + "model and ResNet-50; (latency) capture -> MQTT p50/p99 at a live 25 fps source against batch size and "
                 + "batch timeout; (scale) 1,2,4,8 cameras into one batcher: frames/s, fairness, CPU; (startup) new process to "
-                + "first prediction with a cold and a cached engine. Prints markdown tables; writes pipeline.json, "
+                + "first prediction with a cold and a cached engine; (motion) motion gating on a mostly still scene of real footage "
+                + "(a photograph, vtest.avi, the photograph): still frames inferred, recall vs ungated, process CPU. Prints markdown tables; writes pipeline.json, "
                 + "pipeline.md and PNG plots to --out.")
 final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Short runs and a smaller grid (development, tests); the numbers are noisy.")
     boolean quick;
-    @Option(names = "--only", split = ",", description = "Parts to run, of throughput,latency,scale,startup (default: all).")
+    @Option(names = "--only", split = ",", description = "Parts to run, of throughput,latency,scale,startup,motion (default: all).")
     List<String> only;
     @Option(names = "--models", split = ",", defaultValue = "sample,resnet50",
             description = "Models for throughput and start-up: sample, resnet50 (default: ${DEFAULT-VALUE}).")

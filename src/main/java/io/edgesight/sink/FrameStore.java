@@ -121,6 +121,27 @@ public class FrameStore {
         }
     }
 
+    /**
+     * Camera route step for a frame the motion gate left out (no motion): its kept pixels become the camera's latest
+     * frame, drawn with the latest prediction (nothing moved, so what was seen is still there), so latest.jpg stays live.
+     */
+    public void unchanged(Exchange exchange) {
+        Frame f = exchange.getMessage().getBody(Frame.class);
+        if (f == null || !enabled()) return;
+        Camera c = cameras.get(f.cameraId());
+        if (c == null) return;
+        synchronized (c) {
+            Mat m = c.pending.remove(f.seq());
+            if (m == null) return;
+            if (c.latest == null) {
+                c.recycle(m);
+                return;
+            }
+            c.recycle(c.latest.pixels);
+            c.latest = new Latest(c.latest.prediction, m);
+        }
+    }
+
     /** The camera's latest frame with its predictions drawn (JPEG), or null. Cached until the next prediction. */
     public byte[] annotated(String camera) {
         Camera c = camera == null ? null : cameras.get(camera);

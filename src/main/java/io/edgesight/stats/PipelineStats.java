@@ -165,6 +165,8 @@ public class PipelineStats implements CamelContextAware {
                     .description("Frames a live camera dropped because the pipeline was busy").tag("camera", cs.id).register(r);
             FunctionCounter.builder("edgesight.frames.failed", tracker, t -> t.failed(cs.id))
                     .description("Frames that failed in the pipeline").tag("camera", cs.id).register(r);
+            FunctionCounter.builder("edgesight.frames.skipped.no.motion", tracker, t -> t.skippedNoMotion(cs.id))
+                    .description("Frames the camera's motion gate left out (not inferred)").tag("camera", cs.id).register(r);
         }
     }
 
@@ -282,6 +284,7 @@ public class PipelineStats implements CamelContextAware {
         m.put("frames", c == null ? 0 : c.frames.sum());
         m.put("dropped", tracker == null ? 0 : tracker.dropped(id));
         m.put("failed", tracker == null ? 0 : tracker.failed(id));
+        m.put("skipped_no_motion", tracker == null ? 0 : tracker.skippedNoMotion(id));
         Observed last = c == null ? null : c.last;
         m.put("lastSeq", last == null ? null : last.seq());
         m.put("lastPredictionTime", last == null ? null : Instant.ofEpochMilli(c.lastMillis).toString());
@@ -291,6 +294,8 @@ public class PipelineStats implements CamelContextAware {
     private String status(String id, CameraStats c, long now, PipelineTracker tracker) {
         if (tracker != null && tracker.finished(id)) return "finished";
         if (c != null && now - c.lastMillis < 5000) return "online";
+        // a gated camera whose scene is still: its frames arrive, the gate leaves them out
+        if (tracker != null && now - tracker.lastSkippedMillis(id) < 5000) return "online";
         return c == null ? "starting" : "stalled";
     }
 

@@ -28,6 +28,9 @@ public class PipelineTracker {
         final LongAdder published = new LongAdder();
         final LongAdder failed = new LongAdder();
         final LongAdder dropped = new LongAdder();
+        /** Emitted, then left out by the camera's motion gate: accounted for like a published frame. */
+        final LongAdder skippedNoMotion = new LongAdder();
+        volatile long lastSkippedMillis;
         volatile boolean finished;
         /** The source could not start or gave up: it counts as finished but does not make a run "drained". */
         volatile boolean sourceFailed;
@@ -84,6 +87,14 @@ public class PipelineTracker {
         progress();
     }
 
+    /** The camera's motion gate left an emitted frame out: it will not be published, and that is not a loss. */
+    public void frameSkippedNoMotion(String camera) {
+        Counters c = of(camera);
+        c.skippedNoMotion.increment();
+        c.lastSkippedMillis = System.currentTimeMillis();
+        progress();
+    }
+
     public void frameFailed(String camera) {
         of(camera).failed.increment();
         progress();
@@ -119,6 +130,9 @@ public class PipelineTracker {
     public long published(String camera) { return of(camera).published.sum(); }
     public long failed(String camera) { return of(camera).failed.sum(); }
     public long dropped(String camera) { return of(camera).dropped.sum(); }
+    public long skippedNoMotion(String camera) { return of(camera).skippedNoMotion.sum(); }
+    /** Epoch milliseconds of the camera's last frame left out by its motion gate (0: none). */
+    public long lastSkippedMillis(String camera) { return of(camera).lastSkippedMillis; }
 
     /** The cameras seen so far. */
     public java.util.Set<String> cameras() { return java.util.Set.copyOf(cameras.keySet()); }
@@ -136,7 +150,7 @@ public class PipelineTracker {
     public boolean drained() {
         if (cameras.isEmpty() || cameras.values().stream().allMatch(c -> c.sourceFailed)) return false;
         for (Counters c : cameras.values()) {
-            if (!c.finished || c.published.sum() + c.failed.sum() < c.emitted.sum()) return false;
+            if (!c.finished || done(c) < c.emitted.sum()) return false;
         }
         return true;
     }
@@ -167,14 +181,14 @@ public class PipelineTracker {
     /** True when every frame emitted so far has been published or counted as failed. */
     public boolean inFlightDone() {
         for (Counters c : cameras.values()) {
-            if (c.published.sum() + c.failed.sum() < c.emitted.sum()) return false;
+            if (done(c) < c.emitted.sum()) return false;
         }
         return true;
     }
 
     /** Frames emitted but not yet published nor failed. */
     public long inFlight() {
-        return cameras.values().stream().mapToLong(c -> c.emitted.sum() - c.published.sum() - c.failed.sum()).sum();
+        return cameras.values().stream().mapToLong(c -> c.emitted.sum() - done(c)).sum();
     }
 
     /** Waits up to {@code millis} for {@link #inFlightDone()}; returns it. */
@@ -195,13 +209,18 @@ public class PipelineTracker {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         Counters c = of(camera);
         synchronized (lock) {
-            while (c.published.sum() + c.failed.sum() < c.emitted.sum()) {
+            while (done(c) < c.emitted.sum()) {
                 long left = (deadline - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) return false;
                 lock.wait(Math.min(left, 200));
             }
         }
         return true;
+    }
+
+    /** Frames of the camera accounted for: published, failed or left out by its motion gate. */
+    private static long done(Counters c) {
+        return c.published.sum() + c.failed.sum() + c.skippedNoMotion.sum();
     }
 
     public String summary() {
@@ -211,6 +230,7 @@ public class PipelineTracker {
                 .append(" published=").append(c.published.sum())
                 .append(" failed=").append(c.failed.sum())
                 .append(c.dropped.sum() > 0 ? " dropped=" + c.dropped.sum() : "")
+                .append(c.skippedNoMotion.sum() > 0 ? " skipped_no_motion=" + c.skippedNoMotion.sum() : "")
                 .append(c.sourceFailed ? " (source failed)" : ""));
         return sb.toString();
     }

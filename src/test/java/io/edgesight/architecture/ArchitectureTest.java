@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One-way layers, checked on the compiled classes (target/classes): no cycle between packages; the configuration
- * primitives (io.edgesight.config) import no other edgesight package; nothing below the composition root imports
+ * primitives (io.edgesight.config) and the motion detector (io.edgesight.motion, used by the camera stage) import no
+ * other edgesight package; nothing below the composition root imports
  * io.edgesight.app (only the command line and the benchmark harness, which run the application, may).
  */
 class ArchitectureTest {
@@ -22,7 +23,8 @@ class ArchitectureTest {
     @Test
     void packagesFormNoCycleAndNothingBelowTheCompositionRootImportsIt() throws Exception {
         Map<String, Map<String, String>> deps = PackageDependencies.of(CLASSES);
-        assertThat(deps).containsKeys("io.edgesight.app", "io.edgesight.config", "io.edgesight.camera", "io.edgesight.engine");
+        assertThat(deps).containsKeys("io.edgesight.app", "io.edgesight.config", "io.edgesight.camera", "io.edgesight.engine",
+                "io.edgesight.motion");
         assertThat(violations(deps)).isEmpty();
     }
 
@@ -31,6 +33,9 @@ class ArchitectureTest {
         List<String> out = new ArrayList<>();
         deps.getOrDefault("io.edgesight.config", Map.of()).forEach((p, example) ->
                 out.add("io.edgesight.config must import no other edgesight package: " + example));
+        // the motion detector works on pixels alone: the camera stage uses it, it knows no stage
+        deps.getOrDefault("io.edgesight.motion", Map.of()).forEach((p, example) ->
+                out.add("io.edgesight.motion must import no other edgesight package: " + example));
         deps.forEach((pkg, uses) -> {
             if (!ABOVE_APP.contains(pkg) && uses.containsKey("io.edgesight.app")) {
                 out.add(pkg + " imports the composition root: " + uses.get("io.edgesight.app"));
@@ -80,7 +85,9 @@ class ArchitectureTest {
         deps.put("io.edgesight.camera", Map.of("io.edgesight.app", "camera/CameraConsumer -> app/Lifecycle",
                 "io.edgesight.config", "camera/CameraKeys -> config/KeyProvider"));
         deps.put("io.edgesight.config", Map.of());
+        deps.put("io.edgesight.motion", Map.of("io.edgesight.camera", "motion/MotionGate -> camera/Frame"));
         assertThat(violations(deps)).containsExactlyInAnyOrder(
+                "io.edgesight.motion must import no other edgesight package: motion/MotionGate -> camera/Frame",
                 "io.edgesight.camera imports the composition root: camera/CameraConsumer -> app/Lifecycle",
                 "package cycle io.edgesight.app -> io.edgesight.camera -> io.edgesight.app: "
                         + "[app/EdgesightApp -> camera/CameraComponent] [camera/CameraConsumer -> app/Lifecycle]");

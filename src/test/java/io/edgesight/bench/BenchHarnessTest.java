@@ -61,6 +61,11 @@ class BenchHarnessTest {
         assertThat(t.get(0).get("pipelineFramesPerSecond").asDouble()).isPositive();
         assertThat(t.get(0).get("ratio").asDouble()).isPositive();
         assertThat(t.get(0).get("threads").asInt()).isEqualTo(2); // config/application.properties: the same for both
+        assertThat(t.get(0).get("pipelineCpuMsPerFrame").asDouble()).isPositive();
+        assertThat(t.get(0).get("engineCpuMsPerImage").asDouble()).isPositive();
+        assertThat(t.get(0).get("cpuOutsideModelMsPerFrame").asDouble())
+                .isEqualTo(t.get(0).get("pipelineCpuMsPerFrame").asDouble() - t.get(0).get("engineCpuMsPerImage").asDouble(),
+                        org.assertj.core.data.Offset.offset(0.002));
 
         JsonNode l = doc.get("latency");
         assertThat(l).hasSize(1);
@@ -88,6 +93,35 @@ class BenchHarnessTest {
             assertThat(img).as(png).isNotNull();
             assertThat(img.getWidth()).isGreaterThan(400);
         }
+    }
+
+    /**
+     * The motion part on its real-footage scene (photograph, vtest.avi, photograph; --quick: 15 + 10 + 10 s): the gated
+     * run infers few still frames and reproduces the ungated run's predictions in the moving part; both detectors ran.
+     */
+    @Test
+    void motionQuickComparesGatedWithUngatedOnRealFootage(@TempDir Path out) throws Exception {
+        io.edgesight.testing.MotionFootage.vtest();
+        io.edgesight.testing.DetectorSample.photos();
+        int exit = EdgesightCli.execute("bench", "pipeline", "--config", config(out).toString(), "--quick", "--only", "motion",
+                "--out", out.toString());
+        assertThat(exit).isZero();
+        JsonNode doc = JSON.readTree(out.resolve("pipeline.json").toFile());
+        assertThat(doc.get("failures")).isNull();
+        JsonNode runs = doc.get("motion").get("runs");
+        assertThat(runs).hasSize(2);
+        JsonNode off = runs.get(0);
+        JsonNode on = runs.get(1);
+        assertThat(off.get("mode").asText()).isEqualTo("off");
+        assertThat(off.get("inferred").asLong()).as("ungated: every frame").isEqualTo(off.get("frames").asLong());
+        assertThat(on.get("mode").asText()).isEqualTo("on");
+        assertThat(on.get("stillInferredShare").asDouble()).isLessThanOrEqualTo(0.10);
+        assertThat(on.get("movingRecall").asDouble()).isGreaterThanOrEqualTo(0.95);
+        assertThat(on.get("skippedNoMotion").asLong()).isEqualTo(on.get("frames").asLong() - on.get("inferred").asLong());
+        assertThat(on.get("cpuSeconds").asDouble()).isPositive();
+        assertThat(doc.get("motion").get("detectors")).hasSize(2);
+        assertThat(Files.readString(out.resolve("pipeline.md"))).contains("| motion ", "| detector ");
+        assertThat(out.resolve("generated/motion-scene.mp4")).isRegularFile();
     }
 
     @Test
@@ -125,6 +159,6 @@ class BenchHarnessTest {
         }
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8).strip())
-                .isEqualTo("edgesight: --only: unknown part 'speed'; choose from throughput,latency,scale,startup");
+                .isEqualTo("edgesight: --only: unknown part 'speed'; choose from throughput,latency,scale,startup,motion");
     }
 }

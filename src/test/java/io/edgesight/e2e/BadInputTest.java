@@ -100,6 +100,18 @@ class BadInputTest {
     }
 
     @Test
+    void aBadMotionMaskPolygon() throws Exception {
+        assertOneUserError(edgesight("edgesight.cameras.sample.motion=on", "edgesight.cameras.sample.motion-mask=0,0,100,0;1,2"),
+                "edgesight.cameras.sample.motion-mask polygon 1 '0,0,100,0' needs at least 3 points");
+    }
+
+    @Test
+    void aMotionThresholdOutOfRange() throws Exception {
+        assertOneUserError(edgesight("edgesight.cameras.defaults.motion-threshold=0"),
+                "edgesight.cameras.defaults.motion-threshold must be between 1 and 255 (grey levels), got 0");
+    }
+
+    @Test
     void batchSizeZero() throws Exception {
         assertOneClearError(edgesight("edgesight.models.sample.batch-size=0"),
                 "edgesight.models.sample.batch-size must be between 1 and 1024, got 0");
