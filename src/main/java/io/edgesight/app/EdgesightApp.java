@@ -156,7 +156,9 @@ public final class EdgesightApp {
         tracker = new PipelineTracker();
         m.setPropertyPlaceholderLocations("file:" + options.config().toAbsolutePath());
         StringBuilder include = new StringBuilder();
-        for (String f : BUILTIN_ROUTES) {
+        List<String> builtin = new ArrayList<>(BUILTIN_ROUTES);
+        if (settings.bool("edgesight.kafka.enabled")) builtin.add("kafka.yaml");
+        for (String f : builtin) {
             include.append(options.builtinRoutes() == null ? "classpath:edgesight/routes/" + f
                     : "file:" + options.builtinRoutes().toAbsolutePath().resolve(f)).append(',');
         }
