@@ -4,32 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.tensorrt.nvinfer.Dims64;
-import org.bytedeco.tensorrt.nvinfer.IBuilder;
-import org.bytedeco.tensorrt.nvinfer.IBuilderConfig;
-import org.bytedeco.tensorrt.nvinfer.IHostMemory;
-import org.bytedeco.tensorrt.nvinfer.INetworkDefinition;
-import org.bytedeco.tensorrt.nvinfer.IOptimizationProfile;
-import org.bytedeco.tensorrt.nvinfer.ITensor;
-import org.bytedeco.tensorrt.nvinfer.ITimingCache;
-import org.bytedeco.tensorrt.nvonnxparser.IParser;
-import org.bytedeco.tensorrt.nvonnxparser.IParserError;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import static org.bytedeco.tensorrt.global.nvinfer.BuilderFlag;
-import static org.bytedeco.tensorrt.global.nvinfer.MemoryPoolType;
-import static org.bytedeco.tensorrt.global.nvinfer.OptProfileSelector;
-import static org.bytedeco.tensorrt.global.nvinfer.ProfilingVerbosity;
-import static org.bytedeco.tensorrt.global.nvinfer.createInferBuilder;
-import static org.bytedeco.tensorrt.global.nvonnxparser.createParser;
 
 /**
  * Builds a TensorRT engine from an ONNX file on this machine's GPU, for exactly the configured batch: the ONNX
@@ -37,9 +17,9 @@ import static org.bytedeco.tensorrt.global.nvonnxparser.createParser;
  * the workspace is checked against the GPU's free memory first (the seed's out-of-memory pitfall), FP16 is asked
  * for when configured, and the timing cache of earlier builds on this GPU is reused and updated. TensorRT's own
  * progress monitor cannot be implemented from Java with these bindings, so a heartbeat logs the elapsed time.
+ * The calls into TensorRT are those of the API this jar speaks ({@link TrtApi}); the rules are here, shared.
  */
 final class TrtBuilder {
-    private static final Logger LOG = LoggerFactory.getLogger(TrtBuilder.class);
     static final String PLAN = "model.plan";
     private static final long HEARTBEAT_MS = 5_000;
 
@@ -66,90 +46,32 @@ final class TrtBuilder {
         }
     }
 
-    private static long mb(long bytes) {
+    static long mb(long bytes) {
         return bytes >> 20;
     }
 
+    /**
+     * Builds the plan with the TensorRT API of this jar ({@link TrtApi}), after checking the workspace against the
+     * GPU's free memory.
+     */
     static Built build(ModelSpec spec, EngineOptions options, Path target, Path timingCache, long t0) throws IOException {
-        String id = spec.id();
         long[] mem = TrtLibrary.memory();
-        checkWorkspace(id, options.maxWorkspaceBytes(), mem[0], mem[1]);
-        TrtLogger log = TrtLogger.INSTANCE;
-        List<Pointer> owned = new ArrayList<>();
-        try {
-            IBuilder builder = own(owned, createInferBuilder(log), "createInferBuilder");
-            // TensorRT 10 networks are explicit-batch; flag 0 = weakly typed, so the FP16 builder flag applies
-            INetworkDefinition network = own(owned, builder.createNetworkV2(0), "createNetworkV2");
-            IParser parser = own(owned, createParser(network, log), "nvonnxparser.createParser");
-            EngineCache.stage(id, "TensorRT " + TrtLibrary.status().tensorRtVersion() + ": parsing " + spec.path(), t0);
-            int mark = log.mark();
-            if (!parser.parseFromFile(spec.path().toAbsolutePath().toString(), TrtLogger.Severity.kWARNING.value)) {
-                throw new EngineException(parseErrors(spec, parser, log.since(mark)));
-            }
-            ITensor input = checkInput(spec, network);
-            long[] shape = dims(input.getDimensions());
-            List<String> outputs = new ArrayList<>();
-            for (int i = 0; i < network.getNbOutputs(); i++) outputs.add(network.getOutput(i).getName());
-
-            IBuilderConfig config = own(owned, builder.createBuilderConfig(), "createBuilderConfig");
-            config.setMemoryPoolLimit(MemoryPoolType.kWORKSPACE, options.maxWorkspaceBytes());
-            config.setProfilingVerbosity(ProfilingVerbosity.kDETAILED); // the inspector then names precisions and kernels
-            boolean fastFp16 = builder.platformHasFastFp16();
-            if (spec.precision() == Precision.FP16) {
-                if (!fastFp16) LOG.warn("engine '{}': this GPU has no fast FP16; TensorRT may keep every layer in FP32", id);
-                config.setFlag(BuilderFlag.kFP16);
-            }
-            if (shape[0] < 0) {
-                IOptimizationProfile profile = builder.createOptimizationProfile();
-                Dims64 d = dims(shape, spec.batchSize());
-                profile.setDimensions(input.getName(), OptProfileSelector.kMIN, d);
-                profile.setDimensions(input.getName(), OptProfileSelector.kOPT, d);
-                profile.setDimensions(input.getName(), OptProfileSelector.kMAX, d);
-                config.addOptimizationProfile(profile);
-            }
-            byte[] cacheBytes = Files.isRegularFile(timingCache) ? Files.readAllBytes(timingCache) : new byte[0];
-            BytePointer cacheData = cacheBytes.length == 0 ? null : new BytePointer(cacheBytes);
-            ITimingCache cache = config.createTimingCache(cacheData, cacheBytes.length);
-            if (cache != null && !cache.isNull()) {
-                own(owned, cache, "createTimingCache");
-                config.setTimingCache(cache, false);
-            }
-
-            EngineCache.stage(id, "TensorRT is building the engine for batch " + spec.batchSize() + ", " + spec.precision()
-                    + ", workspace " + mb(options.maxWorkspaceBytes()) + " MB, " + network.getNbLayers() + " network layers"
-                    + (cacheBytes.length > 0 ? ", timing cache " + (cacheBytes.length >> 10) + " KB" : "")
-                    + " (minutes on a Jetson)", t0);
-            long b0 = System.nanoTime();
-            IHostMemory plan;
-            mark = log.mark();
-            Thread heartbeat = heartbeat(id, t0, b0);
-            try {
-                plan = builder.buildSerializedNetwork(network, config);
-            } finally {
-                heartbeat.interrupt();
-            }
-            double seconds = (System.nanoTime() - b0) / 1e9;
-            if (plan == null || plan.isNull() || plan.size() == 0) {
-                List<String> errors = log.since(mark);
-                throw new EngineException("model '" + id + "': TensorRT could not build an engine"
-                        + (errors.isEmpty() ? "" : ": " + String.join("; ", errors)));
-            }
-            own(owned, plan, "plan");
-            long size = plan.size();
-            write(target.resolve(PLAN), new BytePointer(plan.data()).capacity(size), size);
-            IHostMemory updated = config.getTimingCache() == null ? null : config.getTimingCache().serialize();
-            if (updated != null && !updated.isNull()) {
-                own(owned, updated, "timing cache");
-                write(timingCache, new BytePointer(updated.data()).capacity(updated.size()), updated.size());
-            }
-            EngineCache.stage(id, String.format("TensorRT built the engine in %.1f s: %d MB", seconds, size >> 20), t0);
-            return new Built(input.getName(), shape, outputs, network.getNbLayers(), seconds, size, fastFp16);
-        } finally {
-            for (int i = owned.size() - 1; i >= 0; i--) owned.get(i).deallocate();
-        }
+        checkWorkspace(spec.id(), options.maxWorkspaceBytes(), mem[0], mem[1]);
+        return TrtLibrary.api().build(spec, options, target, timingCache, t0);
     }
 
-    private static Thread heartbeat(String id, long t0, long b0) {
+    /** The stage line before TensorRT starts building. */
+    static String buildingStage(ModelSpec spec, EngineOptions options, int layers, int cacheBytes) {
+        return "TensorRT is building the engine for batch " + spec.batchSize() + ", " + spec.precision()
+                + ", workspace " + mb(options.maxWorkspaceBytes()) + " MB, " + layers + " network layers"
+                + (cacheBytes > 0 ? ", timing cache " + (cacheBytes >> 10) + " KB" : "") + " (minutes on a Jetson)";
+    }
+
+    static byte[] readTimingCache(Path timingCache) throws IOException {
+        return Files.isRegularFile(timingCache) ? Files.readAllBytes(timingCache) : new byte[0];
+    }
+
+    static Thread heartbeat(String id, long t0, long b0) {
         Thread t = new Thread(() -> {
             try {
                 while (true) {
@@ -163,17 +85,6 @@ final class TrtBuilder {
         t.setDaemon(true);
         t.start();
         return t;
-    }
-
-    /** The parser's own errors, one line each, and what to do. */
-    static String parseErrors(ModelSpec spec, IParser parser, List<String> logged) {
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < parser.getNbErrors(); i++) {
-            IParserError e = parser.getError(i);
-            lines.add(parserError(String.valueOf(e.code()), e.desc(), e.node(), e.nodeName(), e.nodeOperator()));
-        }
-        if (lines.isEmpty()) lines.addAll(logged);
-        return parseErrors(spec, lines);
     }
 
     static String parserError(String code, String desc, int node, String nodeName, String op) {
@@ -191,21 +102,7 @@ final class TrtBuilder {
         return sb.toString();
     }
 
-    /** One image input [batch, 3, h, w] or [batch, h, w, 3] with fixed h and w and a batch that can be fixed. */
-    static ITensor checkInput(ModelSpec spec, INetworkDefinition network) {
-        int n = network.getNbInputs();
-        if (n != 1) {
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < n; i++) names.add(network.getInput(i).getName());
-            throw new EngineException("model '" + spec.id() + "' has " + n + " inputs " + names
-                    + "; edgesight feeds one image tensor [batch, 3, height, width] or [batch, height, width, 3]");
-        }
-        ITensor in = network.getInput(0);
-        checkShape(spec, in.getName(), dims(in.getDimensions()));
-        return in;
-    }
-
-    /** The shape rules of {@link #checkInput}, on plain numbers (-1 = dynamic). */
+    /** One image input [batch, 3, h, w] or [batch, h, w, 3] with fixed h and w and a batch that can be fixed (-1 = dynamic). */
     static void checkShape(ModelSpec spec, String name, long[] s) {
         String shown = java.util.Arrays.toString(s).replace("-1", "?");
         if (s.length != 4 || (s[1] != 3 && s[3] != 3)) {
@@ -230,32 +127,10 @@ final class TrtBuilder {
         }
     }
 
-    static long[] dims(Dims64 d) {
-        long[] s = new long[d.nbDims()];
-        for (int i = 0; i < s.length; i++) s[i] = d.d(i);
-        return s;
-    }
-
-    /** {@code shape} with the batch dimension set to {@code batch}. */
-    static Dims64 dims(long[] shape, int batch) {
-        Dims64 d = new Dims64();
-        d.nbDims(shape.length);
-        for (int i = 0; i < shape.length; i++) d.d(i, i == 0 ? batch : shape[i]);
-        return d;
-    }
-
-    private static <P extends Pointer> P own(List<Pointer> owned, P p, String what) {
-        if (p == null || p.isNull()) {
-            List<String> errors = TrtLogger.INSTANCE.since(Math.max(0, TrtLogger.INSTANCE.mark() - 3));
-            throw new EngineException("TensorRT: " + what + " returned nothing" + (errors.isEmpty() ? "" : ": " + String.join("; ", errors)));
-        }
-        owned.add(p);
-        return p;
-    }
-
-    private static void write(Path file, BytePointer data, long size) throws IOException {
+    /** Writes {@code size} bytes at {@code data} to {@code file}, atomically. */
+    static void write(Path file, Pointer data, long size) throws IOException {
         byte[] bytes = new byte[Math.toIntExact(size)];
-        data.get(bytes);
+        new BytePointer(data).capacity(size).get(bytes);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, bytes);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -69,10 +69,29 @@ public final class TrtLibrary {
         return s;
     }
 
+    /** The TensorRT API of this jar (TensorRT 10, or 8 in the JetPack 4 and 5 jars). */
+    static TrtApi api() {
+        TrtApi a = API;
+        if (a == null) throw new EngineException("this jar has no TensorRT runtime (neither " + TrtApi.IMPLEMENTATIONS + ")");
+        return a;
+    }
+
+    private static final TrtApi API = TrtApi.inThisJar();
+
+    /** The major version of TensorRT this jar's runtime speaks (8 or 10), or 0 when it has none. */
+    public static int jarMajor() {
+        return API == null ? 0 : API.major();
+    }
+
     private static Status probe() {
+        if (API == null) return new Status(false, null, null, "this jar has no TensorRT runtime");
+        int major = API.major();
         try {
             Loader.load(org.bytedeco.cuda.global.cudart.class);
         } catch (Throwable e) {
+            // a jar for another JetPack links another CUDA too: say which jar fits before naming the CUDA library
+            String other = otherTensorRt(major);
+            if (other != null) return new Status(false, null, null, other);
             return missing(e, "the CUDA runtime");
         }
         Gpu gpu;
@@ -83,17 +102,21 @@ public final class TrtLibrary {
         }
         String version;
         try {
-            Loader.load(org.bytedeco.tensorrt.global.nvinfer.class);
-            Loader.load(org.bytedeco.tensorrt.global.nvonnxparser.class);
-            version = version(org.bytedeco.tensorrt.global.nvinfer.getInferLibVersion());
+            API.load();
+            version = version(API.libraryVersion());
         } catch (Throwable e) {
+            String other = otherTensorRt(major);
+            if (other != null) return new Status(false, null, gpu, other);
             return missing(e, "TensorRT");
         }
-        if (!version.startsWith("10.")) {
-            return new Status(false, version, gpu, "TensorRT " + version + " is installed, but this jar's TensorRT runtime"
-                    + " speaks the TensorRT 10 API; install TensorRT 10 or build the jar for this JetPack (docs/JETSON.md)");
-        }
+        String mismatch = TrtVersions.mismatch(major, version, TrtVersions.arm64());
+        if (mismatch != null) return new Status(false, version, gpu, mismatch);
         return new Status(true, version, gpu, null);
+    }
+
+    private static String otherTensorRt(int major) {
+        List<String> installed = TrtVersions.installed(TrtVersions.searchPath(System.getenv("LD_LIBRARY_PATH")));
+        return TrtVersions.otherTensorRt(major, installed, TrtVersions.arm64());
     }
 
     private static Gpu gpu() {
@@ -129,9 +152,13 @@ public final class TrtLibrary {
         return (s == null ? "CUDA error" : s.getString()) + " (cudaError " + rc + ")";
     }
 
-    /** 100600 -> "10.6.0" (TensorRT's major * 10000 + minor * 100 + patch). */
+    /**
+     * getInferLibVersion() as "major.minor.patch": TensorRT 10 encodes major * 10000 + minor * 100 + patch
+     * (100600 = 10.6.0), TensorRT 8 major * 1000 + minor * 100 + patch (8201 = 8.2.1, 8502 = 8.5.2).
+     */
     static String version(int v) {
-        return (v / 10000) + "." + (v / 100 % 100) + "." + (v % 100);
+        if (v >= 10000) return (v / 10000) + "." + (v / 100 % 100) + "." + (v % 100);
+        return (v / 1000) + "." + (v / 100 % 10) + "." + (v % 100);
     }
 
     /** 13000 -> "13.0" (CUDA's major * 1000 + minor * 10). */
@@ -201,8 +228,14 @@ public final class TrtLibrary {
         boolean driver = libs.stream().anyMatch(l -> l.startsWith("libcuda.so"));
         boolean trt = libs.stream().anyMatch(l -> l.startsWith("libnvinfer") || l.startsWith("libnvonnxparser"));
         if (driver) return "this machine has no NVIDIA driver: TensorRT needs an NVIDIA GPU and its driver (and then CUDA"
-                + " and TensorRT 10: NVIDIA's cuda-runtime and tensorrt packages, or JetPack on a Jetson)";
-        if (trt) return "install TensorRT 10 (NVIDIA's tensorrt packages: libnvinfer10 and libnvonnxparsers10, or JetPack 6 on a Jetson)";
+                + " and TensorRT " + (jarMajor() == 0 ? 10 : jarMajor()) + ": NVIDIA's cuda-runtime and tensorrt packages, or JetPack on a Jetson)";
+        if (trt) {
+            String major = libs.stream().filter(l -> l.startsWith("libnvinfer") || l.startsWith("libnvonnxparser")).findFirst()
+                    .map(l -> l.replaceAll("^.*?\\.so\\.", "").replaceAll("\\..*", "")).orElse("");
+            if (major.equals("8")) return "install TensorRT 8 (JetPack 4.6 or 5.1 on a Jetson has it: nvidia-tensorrt)";
+            return "install TensorRT " + major + " (NVIDIA's tensorrt packages: libnvinfer" + major + " and libnvonnxparsers"
+                    + major + ", or JetPack 6 on a Jetson)";
+        }
         String cuda = libs.stream().filter(l -> l.matches("lib(cudart|cublas|cublasLt|nvrtc)\\.so\\.\\d+.*")).findFirst()
                 .map(l -> l.replaceAll("^.*?\\.so\\.", "").replaceAll("\\..*", "")).orElse("");
         return "install the CUDA " + (cuda.isEmpty() ? "" : cuda + " ") + "runtime libraries (NVIDIA's cuda-runtime,"

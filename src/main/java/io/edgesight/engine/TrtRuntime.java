@@ -144,8 +144,13 @@ final class TrtRuntime implements EngineRuntime {
         ModelSpec spec = engine.spec();
         String id = spec.id();
         TrtEngine e = (TrtEngine) engine;
-        TrtLayers layers = TrtLayers.parse(e.layerInformation());
-        TrtLayers.Verdict verdict = layers.check(spec.precision());
+        List<String> info = e.layerInformation();
+        TrtLayers layers = TrtLayers.parse(info == null ? List.of() : info);
+        // TensorRT 8.0 (JetPack 4.6's bindings) has no engine inspector: no layer list, the CPU comparison still runs
+        TrtLayers.Verdict verdict = info == null
+                ? new TrtLayers.Verdict(true, "no layer list: TensorRT " + status.tensorRtVersion() + "'s bindings have no"
+                        + " engine inspector (the outputs are still compared with ONNX Runtime)")
+                : layers.check(spec.precision());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("used", true);
         m.put("version", status.tensorRtVersion());
@@ -157,7 +162,7 @@ final class TrtRuntime implements EngineRuntime {
         m.put("fallback", verdict.ok() ? "none" : verdict.message());
         m.put("layerCheck", verdict.message());
         if (built != null) m.put("build", TrtBuilder.describe(built));
-        if (target != null) {
+        if (target != null && info != null) {
             try {
                 JSON.writeValue(target.resolve(LAYERS).toFile(), layers.summary());
             } catch (IOException ex) {
