@@ -99,12 +99,12 @@ final class Trt8Api implements TrtApi {
         Owned owned = new Owned();
         try {
             IBuilder builder = createInferBuilder(Sink.INSTANCE);
-            owned.add(builder, "createInferBuilder", builder::destroy);
+            owned.add(builder, "createInferBuilder", () -> builder.destroy());
             // the ONNX parser of TensorRT 8 needs an explicit-batch network
             INetworkDefinition network = builder.createNetworkV2(1 << NetworkDefinitionCreationFlag.kEXPLICIT_BATCH.value);
-            owned.add(network, "createNetworkV2", network::destroy);
+            owned.add(network, "createNetworkV2", () -> network.destroy());
             IParser parser = createParser(network, Sink.INSTANCE);
-            owned.add(parser, "nvonnxparser.createParser", parser::destroy);
+            owned.add(parser, "nvonnxparser.createParser", () -> parser.destroy());
             EngineCache.stage(id, "TensorRT " + TrtLibrary.status().tensorRtVersion() + ": parsing " + spec.path(), t0);
             int mark = log.mark();
             if (!parser.parseFromFile(spec.path().toAbsolutePath().toString(), TrtLogger.WARNING)) {
@@ -116,7 +116,7 @@ final class Trt8Api implements TrtApi {
             for (int i = 0; i < network.getNbOutputs(); i++) outputs.add(network.getOutput(i).getName());
 
             IBuilderConfig config = builder.createBuilderConfig();
-            owned.add(config, "createBuilderConfig", config::destroy);
+            owned.add(config, "createBuilderConfig", () -> config.destroy());
             config.setMaxWorkspaceSize(options.maxWorkspaceBytes());
             boolean fastFp16 = builder.platformHasFastFp16();
             if (spec.precision() == Precision.FP16) {
@@ -152,13 +152,14 @@ final class Trt8Api implements TrtApi {
                 throw new EngineException("model '" + id + "': TensorRT could not build an engine"
                         + (errors.isEmpty() ? "" : ": " + String.join("; ", errors)));
             }
-            owned.add(plan, "plan", plan::destroy);
+            IHostMemory serialized = plan;
+            owned.add(serialized, "plan", () -> serialized.destroy());
             long size = plan.size();
             TrtBuilder.write(target.resolve(TrtBuilder.PLAN), plan.data(), size);
             ITimingCache used = config.getTimingCache();
             IHostMemory updated = used == null || used.isNull() ? null : used.serialize();
             if (updated != null && !updated.isNull()) {
-                owned.add(updated, "timing cache", updated::destroy);
+                owned.add(updated, "timing cache", () -> updated.destroy());
                 TrtBuilder.write(timingCache, updated.data(), updated.size());
             }
             EngineCache.stage(id, String.format("TensorRT built the engine in %.1f s: %d MB", seconds, size >> 20), t0);
