@@ -56,7 +56,7 @@ public final class ConfigKeys {
         add(choice(m + "decoder", "decoder", "classification", "detection", "raw"));
         // detection models (io.edgesight.predict.DetectionDecoder.Config)
         add(choice(m + "box-format", "box format", "auto", "xyxy-score-class", "yolov5", "yolov8", "yolov7-end2end",
-                "yolo-nas-flat", "num-boxes-scores-classes", "od-api"));
+                "yolo-nas-flat", "num-boxes-scores-classes", "od-api", "nanodet", "blazeface"));
         add(choice(m + "box-coordinates", "box coordinates", "pixels", "normalized"));
         add(text(m + "classes"));
         add(decimal(m + "iou-threshold", 0, 1));
