@@ -63,6 +63,8 @@ public final class ConfigKeys {
         add(exactChoice(m + "nms", "nms", "class-agnostic", "per-class"));
         add(integer(m + "max-detections", 1, 100_000));
         add(integer(m + "class-offset", -1000, 1000));
+        // cascades (io.edgesight.cascade.CascadeSpec): <model>:<label>[,<label>...]
+        add(text(m + "on"));
 
         String e = "edgesight.engine.";
         add(path(e + "dir"));
