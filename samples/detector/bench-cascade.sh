@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# usage: cascade-bench.sh OUT EDGESIGHT... : 60 s of the photos folder (looped, fast) through NanoDet, without and
-# with the people -> faces -> gender cascade; prints payloads/s and mean total ms per payload of each
+# What the people -> faces -> gender cascade costs per frame (docs/BENCHMARKS.md, "Cascades"): 60 s of the Debian
+# test photos (folder camera, looped, fast pacing) through NanoDet, without and with the cascade; prints payloads/s,
+# mean timings and the cascades' own line from the shutdown log. Needs fetch.sh and photos.sh run first.
+# usage: samples/detector/bench-cascade.sh OUT_DIR EDGESIGHT_COMMAND...   e.g. target/bench-cascade java -jar target/edgesight.jar
 set -euo pipefail
+cd "$(dirname "$0")/../.."
 out=$1; shift
 for mode in plain cascade; do
   rm -rf "$out/$mode"; mkdir -p "$out/$mode"
