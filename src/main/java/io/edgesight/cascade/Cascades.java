@@ -22,7 +22,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class Cascades {
     public static final String BEAN = "cascades";
-    static final int MAX_HELD = 256;
+    static final int MAX_HELD = 64;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Cascades.class);
+    private final AtomicLong evicted = new AtomicLong();
 
     private final Map<String, CascadeSpec> specs;
     private final Map<String, Mat> held = new LinkedHashMap<>();
@@ -64,6 +66,11 @@ public final class Cascades {
                 var eldest = held.entrySet().iterator().next();
                 eldest.getValue().close();
                 held.remove(eldest.getKey());
+                long n = evicted.incrementAndGet();
+                if (Long.bitCount(n) == 1) { // 1st, 2nd, 4th, 8th ... time
+                    LOG.warn("cascades: {} frame(s) let go before their batch came (the oldest of {} held, e.g. {}): their"
+                            + " detections are published without cascades", n, MAX_HELD, eldest.getKey());
+                }
             }
         }
     }
