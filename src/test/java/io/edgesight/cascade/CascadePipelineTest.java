@@ -82,6 +82,11 @@ class CascadePipelineTest {
                 assertThat(d.has("cascades")).as("only people are cropped for faces: " + d).isEqualTo(person);
             }
         }
+        // NanoDet through the pipeline, boxes in photo pixels: what NanoDetAgreementTest prints for the sample's settings
+        assertThat(bySeq.get(2L).get("predictions").get(0).get("label").asText()).as("coffee.png").isEqualTo("cup");
+        assertThat(bySeq.get(3L).get("predictions")).extracting(d -> d.get("label").asText()).as("grace_hopper.jpg").contains("person", "tie");
+        assertThat(bySeq.get(4L).get("predictions").get(0).get("label").asText()).as("motorcycle_left.png (NanoDet's best)").isEqualTo("vase");
+        assertThat(bySeq.get(3L).get("frame").get("height").asInt()).isEqualTo(600);
         for (long seq : new long[] {0, 3}) { // the astronaut (Eileen Collins) and Grace Hopper
             JsonNode p = bySeq.get(seq);
             JsonNode person = p.get("predictions").get(0);
