@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the pinned TensorFlow.js and Human packages (package-lock.json) once, then runs tfjs-reference.cjs (or,
-# with --human first, human-detect.mjs) with the
-# arguments given. Used by the Java tests that compare imports with TF.js.
+# with --human first, human-detect.mjs) with the arguments given. Used by the Java tests that compare imports and
+# decoders with TF.js and Human.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 for tool in node npm; do
