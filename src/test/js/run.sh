@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the pinned TensorFlow.js packages (package-lock.json) once, then runs tfjs-reference.cjs with the
-# arguments given. Used by the Java tests that compare imports with TF.js.
+# Installs the pinned TensorFlow.js and Human packages (package-lock.json) once, then runs tfjs-reference.cjs (or,
+# with --human first, human-detect.mjs) with the arguments given. Used by the Java tests that compare imports and
+# decoders with TF.js and Human.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 for tool in node npm; do
@@ -10,4 +11,6 @@ if [ ! -f "$here/node_modules/.edgesight-installed" ] || [ "$here/package-lock.j
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >&2)
   touch "$here/node_modules/.edgesight-installed"
 fi
-exec node "$here/tfjs-reference.cjs" "$@"
+script=tfjs-reference.cjs
+[ "${1:-}" = --human ] && { script=human-detect.mjs; shift; }
+exec node "$here/$script" "$@"

@@ -27,6 +27,8 @@ import io.edgesight.engine.EngineRegistry;
 import io.edgesight.engine.Engines;
 import io.edgesight.engine.ModelSpec;
 import io.edgesight.predict.Decoders;
+import io.edgesight.cascade.CascadeSpec;
+import io.edgesight.cascade.Cascades;
 import io.edgesight.predict.ModelDescriptor;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
@@ -140,6 +142,7 @@ public final class EdgesightApp {
             Decoders.decoderName(settings, id); // an unknown decoder stops the start before any model loads
         }
         if (models.isEmpty()) throw new UserError("no model configured: declare edgesight.models.<id>.path in " + options.config());
+        Cascades cascades = new Cascades(CascadeSpec.all(settings, models.stream().map(ModelSpec::id).toList()));
         List<CameraConfig> cameras = CameraConfig.all(keysInEffect(), this::property, models.stream().map(ModelSpec::id).toList());
         if (!Files.isDirectory(options.routes())) {
             throw new UserError("routes directory " + options.routes().toAbsolutePath() + " does not exist (--routes)");
@@ -173,6 +176,7 @@ public final class EdgesightApp {
         m.bind(LatestPredictions.BEAN, new LatestPredictions());
         Decoders decoders = new Decoders(settings);
         m.bind(Decoders.BEAN, decoders);
+        m.bind(Cascades.BEAN, cascades);
         // outputs (routes/outputs.yaml, routes/api.yaml)
         PipelineStats stats = new PipelineStats(settings.integer("edgesight.stats.interval-seconds"));
         stats.setNode(node().id());

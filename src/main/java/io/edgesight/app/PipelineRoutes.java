@@ -1,13 +1,15 @@
 package io.edgesight.app;
 
 import io.edgesight.camera.CameraComponent;
+import io.edgesight.cascade.Cascades;
 import io.edgesight.engine.ModelSpec;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 
 /**
  * The routes edgesight instantiates from the templates inside the jar (edgesight/routes/pipeline.yaml): a batcher
- * and an infer route per model, a camera route per camera. Route ids: batch-<model>, infer-<model>, camera-<id>.
+ * and an infer route per model, a camera route per camera (the cascade variants for a model others run on).
+ * Route ids: batch-<model>, infer-<model>, camera-<id>.
  */
 final class PipelineRoutes {
     private PipelineRoutes() {}
@@ -20,13 +22,15 @@ final class PipelineRoutes {
                 .parameter("batch-size", Integer.toString(spec.batchSize()))
                 .parameter("timeout-ms", Integer.toString(batchTimeoutMs))
                 .add();
-        TemplatedRouteBuilder.builder(ctx, "infer").routeId("infer-" + spec.id()).parameter("model", spec.id()).add();
+        String infer = Cascades.lookup(ctx).isParent(spec.id()) ? "infer-cascade" : "infer";
+        TemplatedRouteBuilder.builder(ctx, infer).routeId("infer-" + spec.id()).parameter("model", spec.id()).add();
     }
 
     /** Adds (or, with the same id, replaces) a camera; while Camel runs the new route starts at once. */
     static void addCamera(CamelContext ctx, CameraConfig camera) throws Exception {
         ctx.getComponent("camera", CameraComponent.class).configure(camera.id(), camera.options());
-        TemplatedRouteBuilder.builder(ctx, "camera").routeId(cameraRouteId(camera.id()))
+        String template = Cascades.lookup(ctx).isParent(camera.model()) ? "camera-cascade" : "camera";
+        TemplatedRouteBuilder.builder(ctx, template).routeId(cameraRouteId(camera.id()))
                 .parameter("camera", camera.id()).parameter("model", camera.model())
                 .add();
     }

@@ -66,13 +66,15 @@ public final class ConfigKeys {
         add(choice(m + "decoder", "decoder", "classification", "detection", "raw").or("classification"));
         // detection models (io.edgesight.predict.DetectionDecoder.Config)
         add(choice(m + "box-format", "box format", "auto", "xyxy-score-class", "yolov5", "yolov8", "yolov7-end2end",
-                "yolo-nas-flat", "num-boxes-scores-classes", "od-api").or("auto"));
+                "yolo-nas-flat", "num-boxes-scores-classes", "od-api", "nanodet", "blazeface").or("auto"));
         add(choice(m + "box-coordinates", "box coordinates", "pixels", "normalized"));
         add(text(m + "classes"));
         add(decimal(m + "iou-threshold", 0, 1));
         add(exactChoice(m + "nms", "nms", "class-agnostic", "per-class"));
         add(integer(m + "max-detections", 1, 100_000).or(100));
         add(integer(m + "class-offset", -1000, 1000));
+        // cascades (io.edgesight.cascade.CascadeSpec): <model>:<label>[,<label>...]
+        add(text(m + "on"));
 
         String e = "edgesight.engine.";
         add(path(e + "dir").or("engines"));

@@ -12,9 +12,11 @@ import java.util.Set;
 
 import io.edgesight.config.UserError;
 import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.OpDef;
+import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
 /** GraphDef edits the importer needs: tensor names, discovery of inputs/outputs, pruning, op checks. */
@@ -122,6 +124,38 @@ final class GraphTools {
             b.setNode(i, n.toBuilder().putAttr("shape", AttrValue.newBuilder().setShape(s).build()).build());
         }
         return b.build();
+    }
+
+    /** The name of the channels-last Placeholder that {@link #channelsLastInput} puts in front of a planar input. */
+    static String channelsLastName(String node) { return node + "/nhwc"; }
+
+    /**
+     * A planar image input [N, 3, H, W] (PyTorch exports converted to TF.js, e.g. NanoDet) fed channels-last: the
+     * Placeholder becomes a Transpose (same name, so its consumers are unchanged) of a new [N, H, W, 3] Placeholder,
+     * because edgesight's TensorFlow engine writes interleaved pixels.
+     */
+    static GraphDef channelsLastInput(GraphDef g, String node, long[] nchw) {
+        GraphDef.Builder b = g.toBuilder();
+        for (int i = 0; i < b.getNodeCount(); i++) {
+            NodeDef n = b.getNode(i);
+            if (!n.getName().equals(node)) continue;
+            AttrValue dtype = n.getAttrOrThrow("dtype");
+            TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
+            for (long d : new long[] {nchw[0], nchw[2], nchw[3], nchw[1]}) s.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+            String in = channelsLastName(node), perm = node + "/nhwc_to_nchw";
+            b.setNode(i, NodeDef.newBuilder().setName(node).setOp("Transpose").addInput(in).addInput(perm)
+                    .putAttr("T", dtype).putAttr("Tperm", AttrValue.newBuilder().setType(DataType.DT_INT32).build()).build());
+            b.addNode(NodeDef.newBuilder().setName(in).setOp("Placeholder").putAttr("dtype", dtype)
+                    .putAttr("shape", AttrValue.newBuilder().setShape(s).build()));
+            TensorProto.Builder t = TensorProto.newBuilder().setDtype(DataType.DT_INT32)
+                    .setTensorShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dim.newBuilder().setSize(4)));
+            for (int d : new int[] {0, 3, 1, 2}) t.addIntVal(d);
+            b.addNode(NodeDef.newBuilder().setName(perm).setOp("Const")
+                    .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_INT32).build())
+                    .putAttr("value", AttrValue.newBuilder().setTensor(t).build()));
+            return b.build();
+        }
+        throw new IllegalArgumentException("no node " + node);
     }
 
     static long[] placeholderShape(GraphDef g, String node) {

@@ -159,6 +159,12 @@ public final class ModelImporter {
             throw new UserError(source + ": the outputs " + outNodes + " do not depend on input '" + inName + "'");
         }
         long[] declared = GraphTools.placeholderShape(graph, inName.node());
+        if (declared != null && declared.length == 4 && declared[1] == 3 && declared[3] != 3 && declared[2] > 0 && declared[3] > 0) {
+            graph = GraphTools.channelsLastInput(graph, inName.node(), declared);
+            weightsNote += (weightsNote.isEmpty() ? "" : ", ") + "planar input " + Arrays.toString(declared) + " fed channels-last";
+            inName = new GraphTools.TensorName(GraphTools.channelsLastName(inName.node()), 0);
+            declared = GraphTools.placeholderShape(graph, inName.node());
+        }
         if (o.inputSize != null) {
             long batch = declared != null && declared.length == 4 ? declared[0] : -1;
             long ch = declared != null && declared.length == 4 && declared[3] > 0 ? declared[3] : 3;
@@ -270,7 +276,7 @@ public final class ModelImporter {
             d.put("top-k", o.topK);
             d.put("min-score", o.minScore);
         } else {
-            d.put("output", boxFormat.equals("od-api") ? null : single.key());
+            d.put("output", boxFormat.equals("od-api") || single == null ? null : single.key()); // multi-output layouts read them all
             d.put("box-format", boxFormat);
             d.put("box-coordinates", coords);
             d.put("class-offset", classOffset);

@@ -31,6 +31,12 @@ import io.edgesight.preprocess.ResizeTransform;
  *   <li>{@link Format#OD_API}: the TF Object Detection API's detection_boxes [N, K, 4] as ymin, xmin, ymax, xmax,
  *       detection_scores [N, K], detection_classes [N, K] (label map ids, from 1), num_detections [N]
  *       ({@link #decodeOdApi}).</li>
+ *   <li>{@link Format#NANODET}: NanoDet's GFL head, per stride class scores {@code [N, cells, C]} (sigmoid applied)
+ *       and distance distributions {@code [N, cells, 4 * bins]} (left, top, right, bottom, {@code bins} logits each),
+ *       cells of the input grid row by row ({@link #decodeNanoDet}).</li>
+ *   <li>{@link Format#BLAZEFACE}: MediaPipe BlazeFace as converted to TF.js for Human: score logits
+ *       {@code [N, 512, 1]} and {@code [N, 384, 1]}, regressors {@code [N, 512, 16]} and {@code [N, 384, 16]} (box
+ *       centre offset and size in input pixels, six key points), 896 anchors ({@link #decodeBlazeFace}).</li>
  * </ul>
  * Box coordinates are either pixels of the model input or normalised to 0..1 of it; both are mapped back to the
  * source frame with the frame's {@link ResizeTransform} (stretch, letterbox or centre crop undone) and clipped to
@@ -49,7 +55,9 @@ public final class DetectionDecoder {
         YOLOV7_END2END("yolov7-end2end"),
         YOLO_NAS_FLAT("yolo-nas-flat"),
         NUM_BOXES_SCORES_CLASSES("num-boxes-scores-classes"),
-        OD_API("od-api");
+        OD_API("od-api"),
+        NANODET("nanodet"),
+        BLAZEFACE("blazeface");
 
         private final String key;
 
@@ -57,8 +65,8 @@ public final class DetectionDecoder {
 
         public String key() { return key; }
 
-        /** Raw YOLO heads: one candidate per anchor, so suppression is on by default. */
-        public boolean needsNms() { return this == YOLOV5 || this == YOLOV8; }
+        /** Raw heads (YOLO, NanoDet): one candidate per anchor or cell, so suppression is on by default. */
+        public boolean needsNms() { return this == YOLOV5 || this == YOLOV8 || this == NANODET || this == BLAZEFACE; }
 
         public static List<String> keys() { return Arrays.stream(values()).map(Format::key).toList(); }
 
@@ -81,7 +89,7 @@ public final class DetectionDecoder {
     }
 
     /**
-     * @param classes       allow-list of class ids or label names; empty = every class
+     * @param classes       allow-list of class ids or label names; empty = every class; entries "!name" are left out
      * @param iouThreshold  non-maximum suppression IoU; 0 or less = no suppression
      * @param classOffset   model class id of the first label (OD API label maps start at 1)
      */
@@ -106,7 +114,8 @@ public final class DetectionDecoder {
             String classes = s.string(p + "classes", "");
             List<String> allow = classes.isBlank() ? List.of()
                     : Arrays.stream(classes.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-            String nms = s.string(p + "nms", format.needsNms() ? "per-class" : "class-agnostic");
+            // Ultralytics' NMS is per class; Human suppresses NanoDet's candidates across classes
+            String nms = s.string(p + "nms", format.needsNms() && format != Format.NANODET ? "per-class" : "class-agnostic");
             if (!nms.equals("class-agnostic") && !nms.equals("per-class")) {
                 throw new UserError(p + "nms must be class-agnostic or per-class, got '" + nms + "'");
             }
@@ -123,6 +132,7 @@ public final class DetectionDecoder {
     private final int inputWidth;
     private final int inputHeight;
     private final Set<Integer> allowed;
+    private final Set<Integer> excluded;
 
     /**
      * @param inputWidth  model input width (pixels), to scale normalised coordinates
@@ -133,7 +143,8 @@ public final class DetectionDecoder {
         this.config = config;
         this.inputWidth = inputWidth;
         this.inputHeight = inputHeight;
-        this.allowed = resolve(config.classes());
+        this.allowed = resolve(config.classes().stream().filter(c -> !c.startsWith("!")).toList());
+        this.excluded = resolve(config.classes().stream().filter(c -> c.startsWith("!")).map(c -> c.substring(1).trim()).toList());
     }
 
     public Config config() { return config; }
@@ -213,6 +224,107 @@ public final class DetectionDecoder {
         return select(raw);
     }
 
+    /**
+     * One frame of a NanoDet head (RangiLyu/nanodet's GFL head as converted to TF.js for Human, whose
+     * {@code src/object/nanodet.ts} reads the same tensors). Per level: {@code scores} cells x C class
+     * probabilities and {@code distances} cells x 4 x bins, for a grid of square cells over the model input (the
+     * stride, input pixels per cell, follows from the number of cells). A cell's centre is ((col + 0.5) stride, (row + 0.5) stride); its box extends
+     * from it by the distance to each side, in strides: the bin of highest logit (as Human decodes it; NanoDet's
+     * own post-processing takes the softmax-weighted mean of the bins, which is within one bin of it). Every class
+     * of a cell at or above min-score is a candidate, as in both.
+     */
+    public List<Detection> decodeNanoDet(List<NanoDetLevel> levels, ResizeTransform t) {
+        List<Detection> raw = new ArrayList<>();
+        double min = config.minScore();
+        for (NanoDetLevel l : levels) {
+            float[] sc = l.scores(), dist = l.distances();
+            int cells = l.cells();
+            if (cells == 0 || sc.length % cells != 0 || dist.length % (4 * cells) != 0) {
+                throw new IllegalArgumentException("a NanoDet level of " + cells + " cells has " + sc.length + " scores and "
+                        + dist.length + " distance values");
+            }
+            int classes = sc.length / cells, bins = dist.length / cells / 4;
+            int st = stride(cells), cols = (inputWidth + st - 1) / st;
+            for (int i = 0; i < cells; i++) {
+                int o = i * classes;
+                boolean any = false;
+                for (int c = 0; c < classes && !any; c++) any = sc[o + c] >= min;
+                if (!any) continue;
+                double cx = (i % cols + 0.5) * st, cy = (i / cols + 0.5) * st;
+                double[] d = new double[4];
+                for (int side = 0; side < 4; side++) {
+                    int b0 = (i * 4 + side) * bins, best = 0;
+                    for (int b = 1; b < bins; b++) if (dist[b0 + b] > dist[b0 + best]) best = b;
+                    d[side] = best * st;
+                }
+                for (int c = 0; c < classes; c++) {
+                    if (sc[o + c] >= min) candidate(raw, cx - d[0], cy - d[1], cx + d[2], cy + d[3], sc[o + c], c, 1, 1, t);
+                }
+            }
+        }
+        return select(raw);
+    }
+
+    /**
+     * One frame of BlazeFace, as Human's {@code src/face/blazeface.ts} reads it: per anchor a score logit (sigmoid
+     * applied here) in {@code scores}, and in {@code regressors} ({@code attrs} values per anchor) the box centre's
+     * offset from its anchor, the box width and height (input pixels), then key points. Anchors as Human's
+     * {@code facemeshutil.generateAnchors} (MediaPipe's SSD anchors for BlazeFace): a grid at input/16 pixels with
+     * 2 anchors per cell, then one at input/8 with 6, each anchor at its cell's centre; 896 in all.
+     */
+    public List<Detection> decodeBlazeFace(float[] scores, float[] regressors, ResizeTransform t) {
+        double[] centres = blazeFaceAnchors(inputWidth);
+        int anchors = centres.length / 2;
+        int attrs = scores.length == anchors ? regressors.length / anchors : 0;
+        if (attrs < 4 || (long) anchors * attrs != regressors.length) {
+            throw new IllegalArgumentException("a BlazeFace output for a " + inputWidth + " px input has " + anchors
+                    + " scores and regressors of at least 4 values, got " + scores.length + " and " + regressors.length + " values");
+        }
+        List<Detection> raw = new ArrayList<>();
+        for (int a = 0; a < anchors; a++) {
+            float score = (float) (1 / (1 + Math.exp(-scores[a])));
+            if (!(score >= config.minScore())) continue;
+            int o = a * attrs;
+            double cx = centres[2 * a] + regressors[o], cy = centres[2 * a + 1] + regressors[o + 1];
+            double w = regressors[o + 2], h = regressors[o + 3];
+            candidate(raw, cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, score, 0, 1, 1, t);
+        }
+        return select(raw);
+    }
+
+    private double[] anchorCache;
+
+    private double[] blazeFaceAnchors(int size) {
+        if (anchorCache != null) return anchorCache;
+        List<double[]> out = new ArrayList<>();
+        int[][] spec = {{size / 16, 2}, {size / 8, 6}};
+        for (int[] level : spec) {
+            int stride = level[0], cells = (size + stride - 1) / stride;
+            for (int y = 0; y < cells; y++) {
+                for (int x = 0; x < cells; x++) {
+                    for (int n = 0; n < level[1]; n++) out.add(new double[] {stride * (x + 0.5), stride * (y + 0.5)});
+                }
+            }
+        }
+        double[] c = new double[out.size() * 2];
+        for (int i = 0; i < out.size(); i++) {
+            c[2 * i] = out.get(i)[0];
+            c[2 * i + 1] = out.get(i)[1];
+        }
+        return anchorCache = c;
+    }
+
+    /** One NanoDet level of one frame: scores and distances of its {@code cells} grid cells. */
+    public record NanoDetLevel(float[] scores, float[] distances, int cells) {}
+
+    /** The stride (input pixels per cell, a power of two) of a level with {@code cells} cells over the model input. */
+    int stride(int cells) {
+        for (int s = 2; s <= 1024; s *= 2) {
+            if ((long) ((inputWidth + s - 1) / s) * ((inputHeight + s - 1) / s) == cells) return s;
+        }
+        throw new IllegalArgumentException("no stride divides the " + inputWidth + "x" + inputHeight + " input into " + cells + " cells");
+    }
+
     private static float at(float[] v, int anchor, int attr, int anchors, int attrs, boolean attrsFirst) {
         return attrsFirst ? v[attr * anchors + anchor] : v[anchor * attrs + attr];
     }
@@ -236,12 +348,17 @@ public final class DetectionDecoder {
     }
 
     private void candidate(List<Detection> out, float x1, float y1, float x2, float y2, float score, float cls, ResizeTransform t) {
+        boolean norm = config.coordinates() == Coordinates.NORMALIZED;
+        candidate(out, x1, y1, x2, y2, score, cls, norm ? inputWidth : 1, norm ? inputHeight : 1, t);
+    }
+
+    /** A box in model-input units times {@code sx}, {@code sy} (pixels: 1). */
+    private void candidate(List<Detection> out, double x1, double y1, double x2, double y2, float score, float cls,
+                           double sx, double sy, ResizeTransform t) {
         if (!(score >= config.minScore()) || Float.isNaN(cls)) return; // also drops NaN scores
         int classId = Math.round(cls);
         if (classId < 0) return; // padding rows of NMS exports (-1)
-        if (!allowed.isEmpty() && !allowed.contains(classId)) return;
-        double sx = config.coordinates() == Coordinates.NORMALIZED ? inputWidth : 1;
-        double sy = config.coordinates() == Coordinates.NORMALIZED ? inputHeight : 1;
+        if ((!allowed.isEmpty() && !allowed.contains(classId)) || excluded.contains(classId)) return;
         double ax = clip(t.toSourceX(Math.min(x1, x2) * sx), t.sourceWidth());
         double bx = clip(t.toSourceX(Math.max(x1, x2) * sx), t.sourceWidth());
         double ay = clip(t.toSourceY(Math.min(y1, y2) * sy), t.sourceHeight());

@@ -19,7 +19,9 @@ import io.edgesight.preprocess.ResizeTransform;
  * configured {@code box-format} ({@code auto}: inferred) and the number of labels.
  *
  * <p>Inference: outputs named {@code detection_boxes/scores/classes} (or with tf2onnx's {@code :0}) are the OD API's; a count {@code [N, 1]}, boxes
- * {@code [N, K, 4]} and two {@code [N, K]} tensors are the count/boxes/scores/classes form; otherwise the primary
+ * {@code [N, K, 4]} and two {@code [N, K]} tensors are the count/boxes/scores/classes form; pairs of {@code [N, cells, C]}
+ * and {@code [N, cells, 4 * bins]} per stride (with labels) are NanoDet's head, scores and regressors of 512 and
+ * 384 anchors BlazeFace's; otherwise the primary
  * output's shape decides ({@code [N, K, 6]}, {@code [N, A, 5+C]}, {@code [N, 4+C, A]}, {@code [N, A, 4+C]},
  * {@code [M, 7]}). When labels are given, C must equal their number. A shape that fits no layout, or fits several,
  * is a start-up error naming the outputs and the key to set.
@@ -60,6 +62,23 @@ public record DetectionLayout(Format format, List<String> tensors, boolean attrs
                 yield format == Format.OD_API ? d.decodeOdApi(boxes, scores, classes, n, t)
                         : d.decodeBoxes(boxes, scores, classes, n, t);
             }
+            case NANODET -> {
+                List<DetectionDecoder.NanoDetLevel> levels = new ArrayList<>();
+                for (int i = 0; i + 1 < tensors.size(); i += 2) {
+                    Outputs.Tensor sc = out.get(tensors.get(i));
+                    levels.add(new DetectionDecoder.NanoDetLevel(sc.row(row), out.get(tensors.get(i + 1)).row(row), (int) sc.shape()[1]));
+                }
+                yield d.decodeNanoDet(levels, t);
+            }
+            case BLAZEFACE -> {
+                // levels finest first, as the anchors are generated: scores and regressors concatenated over them
+                float[] sa = out.get(tensors.get(0)).row(row), ra = out.get(tensors.get(1)).row(row);
+                float[] sb = out.get(tensors.get(2)).row(row), rb = out.get(tensors.get(3)).row(row);
+                float[] scores = Arrays.copyOf(sa, sa.length + sb.length), regs = Arrays.copyOf(ra, ra.length + rb.length);
+                System.arraycopy(sb, 0, scores, sa.length, sb.length);
+                System.arraycopy(rb, 0, regs, ra.length, rb.length);
+                yield d.decodeBlazeFace(scores, regs, t);
+            }
             case AUTO -> throw new IllegalStateException("layout not resolved");
         };
     }
@@ -83,6 +102,12 @@ public record DetectionLayout(Format format, List<String> tensors, boolean attrs
             return fourTensors(model, outputs).orElseThrow(() -> contradiction(model, key, configured,
                     "a count [N, 1], boxes [N, K, 4], scores [N, K] and classes [N, K]", outputs));
         }
+        if (configured == Format.BLAZEFACE) {
+            return blazeFace(outputs).orElseThrow(() -> contradiction(model, key, configured, expected(configured, classes), outputs));
+        }
+        if (configured == Format.NANODET) {
+            return nanoDet(outputs, classes).orElseThrow(() -> contradiction(model, key, configured, expected(configured, classes), outputs));
+        }
         Outputs.Info p = outputs.stream().filter(o -> o.name().equals(primary)).findFirst().orElse(null);
         if (configured != Format.AUTO) {
             if (p == null) throw new UserError("model '" + model + "' has no output '" + primary + "'");
@@ -94,6 +119,12 @@ public record DetectionLayout(Format format, List<String> tensors, boolean attrs
         if (od.isPresent()) return od.get();
         Optional<DetectionLayout> four = fourTensors(model, outputs);
         if (four.isPresent()) return four.get();
+        Optional<DetectionLayout> face = blazeFace(outputs);
+        if (face.isPresent()) return face.get();
+        if (classes > 0) {
+            Optional<DetectionLayout> nano = nanoDet(outputs, classes);
+            if (nano.isPresent()) return nano.get();
+        }
         if (p == null) throw new UserError("model '" + model + "' has no output '" + primary + "'");
         List<DetectionLayout> fits = new ArrayList<>();
         for (Format f : List.of(Format.XYXY_SCORE_CLASS, Format.YOLOV5, Format.YOLOV8, Format.YOLOV7_END2END, Format.YOLO_NAS_FLAT)) {
@@ -177,6 +208,49 @@ public record DetectionLayout(Format format, List<String> tensors, boolean attrs
                 Arrays.asList(counts.get(0).name(), boxes.get(0).name(), scores.name(), classes.name()), false));
     }
 
+    /**
+     * NanoDet's head: outputs in pairs of the same number of cells, one {@code [N, cells, C]} (class scores), one
+     * {@code [N, cells, 4 * bins]} (distance distributions), two or more pairs, every output in one. Without a
+     * labels file C is open: the pair's score tensor is the one whose last dimension is not a multiple of 4, or the
+     * larger one. Levels finest first.
+     */
+    static Optional<DetectionLayout> nanoDet(List<Outputs.Info> outputs, int classes) {
+        if (outputs.size() < 4 || outputs.size() % 2 != 0) return Optional.empty();
+        java.util.Map<Long, List<Outputs.Info>> byCells = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        for (Outputs.Info o : outputs) {
+            if (o.rank() != 3 || o.dim(1) <= 0 || o.dim(2) <= 0) return Optional.empty();
+            byCells.computeIfAbsent(o.dim(1), k -> new ArrayList<>()).add(o);
+        }
+        List<String> tensors = new ArrayList<>();
+        for (List<Outputs.Info> pair : byCells.values()) {
+            if (pair.size() != 2) return Optional.empty();
+            Outputs.Info a = pair.get(0), b = pair.get(1);
+            Outputs.Info scores;
+            if (classes > 0) scores = a.dim(2) == classes && b.dim(2) != classes ? a : b.dim(2) == classes && a.dim(2) != classes ? b : null;
+            else if ((a.dim(2) % 4 == 0) != (b.dim(2) % 4 == 0)) scores = a.dim(2) % 4 == 0 ? b : a;
+            else scores = a.dim(2) > b.dim(2) ? a : b.dim(2) > a.dim(2) ? b : null;
+            if (scores == null) return Optional.empty();
+            Outputs.Info dist = scores == a ? b : a;
+            if (dist.dim(2) % 4 != 0 || dist.dim(2) < 8) return Optional.empty();
+            tensors.add(scores.name());
+            tensors.add(dist.name());
+        }
+        return Optional.of(new DetectionLayout(Format.NANODET, tensors, false));
+    }
+
+    /** BlazeFace's four outputs: [N, 512, 1] and [N, 384, 1] scores, [N, 512, R] and [N, 384, R] regressors. */
+    static Optional<DetectionLayout> blazeFace(List<Outputs.Info> outputs) {
+        if (outputs.size() != 4) return Optional.empty();
+        String[] t = new String[4];
+        for (Outputs.Info o : outputs) {
+            if (o.rank() != 3 || (o.dim(1) != 512 && o.dim(1) != 384)) return Optional.empty();
+            int i = (o.dim(1) == 512 ? 0 : 2) + (o.dim(2) == 1 ? 0 : 1);
+            if (t[i] != null || (o.dim(2) != 1 && o.dim(2) < 4)) return Optional.empty();
+            t[i] = o.name();
+        }
+        return Optional.of(new DetectionLayout(Format.BLAZEFACE, List.of(t), false));
+    }
+
     private static boolean isClass(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.contains("class") || n.contains("label") || n.contains("categor");
@@ -199,6 +273,8 @@ public record DetectionLayout(Format format, List<String> tensors, boolean attrs
             case YOLO_NAS_FLAT -> "[M, 7] batch index, x1, y1, x2, y2, score, class";
             case NUM_BOXES_SCORES_CLASSES -> "a count [N, 1], boxes [N, K, 4], scores [N, K] and classes [N, K]";
             case OD_API -> "detection_boxes [N, K, 4], detection_scores [N, K], detection_classes [N, K]";
+            case BLAZEFACE -> "score logits [N, 512, 1], [N, 384, 1] and regressors [N, 512, 16], [N, 384, 16]";
+            case NANODET -> "per stride a pair [N, cells, " + c + "] class scores and [N, cells, 4*bins] distance distributions";
             case AUTO -> "any layout";
         };
     }

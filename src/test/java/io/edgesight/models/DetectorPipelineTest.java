@@ -39,7 +39,7 @@ class DetectorPipelineTest {
 
         Map<String, String> o = new LinkedHashMap<>();
         String m = "edgesight.models.detector.";
-        o.put(m + "task", "detection");
+        o.put(m + "decoder", "detection");
         o.put(m + "path", model.toString());
         o.put(m + "labels", model.resolve("labels.txt").toString());
         o.put(m + "batch-size", "1");

@@ -51,7 +51,7 @@ class OdApiPipelineTest {
 
         Map<String, String> o = new LinkedHashMap<>();
         String m = "edgesight.models.detector.";
-        o.put(m + "task", "detection");
+        o.put(m + "decoder", "detection");
         o.put(m + "path", model.toString());
         o.put(m + "labels", labels.toString());
         o.put(m + "batch-size", "2");

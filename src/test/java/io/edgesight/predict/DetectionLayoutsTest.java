@@ -447,7 +447,7 @@ class DetectionLayoutsTest {
         assertThatThrownBy(() -> new Model(odd, keys())).isInstanceOf(UserError.class)
                 .hasMessage("model 'm': outputs [scores float32 [1, 1000]] match no detection layout with 80 labels; set"
                         + " edgesight.models.m.box-format to one of xyxy-score-class, yolov5, yolov8, yolov7-end2end,"
-                        + " yolo-nas-flat, num-boxes-scores-classes, od-api (docs/MODELS.md), or edgesight.models.m.decoder=raw"
+                        + " yolo-nas-flat, num-boxes-scores-classes, od-api, nanodet, blazeface (docs/MODELS.md), or edgesight.models.m.decoder=raw"
                         + " to see what the model outputs");
     }
 }

@@ -21,6 +21,9 @@ public final class DetectorSample {
     public static final Path DIR = Path.of("samples/detector");
     public static final Path MODEL = DIR.resolve("model");
     public static final Path MODEL_JSON = DIR.resolve(".download/centernet.json");
+    /** The second detector (NanoDet), the face detector (BlazeFace) and the face attribute model (GEAR), imported. */
+    public static final Path NANODET = DIR.resolve("nanodet"), FACE = DIR.resolve("face"), GEAR = DIR.resolve("gear");
+    public static final Path NANODET_JSON = DIR.resolve(".download/nanodet.json");
     public static final Path PHOTOS = DIR.resolve(".download/photos");
 
     private static boolean fetched, imported, photos;
@@ -35,6 +38,12 @@ public final class DetectorSample {
             fetched = true;
         }
         return MODEL_JSON;
+    }
+
+    /** samples/detector/nanodet (imported with the others by {@link #model()}). */
+    public static Path nanodet() {
+        model();
+        return NANODET;
     }
 
     /** samples/detector/model, imported by fetch.sh in this JVM's run (re-imported so it reflects this build). */
