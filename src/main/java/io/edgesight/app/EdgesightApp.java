@@ -170,6 +170,8 @@ public final class EdgesightApp {
         m.bind(LatestPredictions.BEAN, new LatestPredictions());
         Decoders decoders = new Decoders(settings);
         m.bind(Decoders.BEAN, decoders);
+        m.bind(io.edgesight.track.Tracking.BEAN, new io.edgesight.track.Tracking(
+                settings.bool("edgesight.track.enabled", true) ? io.edgesight.track.TrackerConfig.from(settings) : null));
         // outputs (routes/outputs.yaml, routes/api.yaml)
         PipelineStats stats = new PipelineStats(settings.integer("edgesight.stats.interval-seconds", 10, 1, 86_400));
         stats.setNode(node().id());

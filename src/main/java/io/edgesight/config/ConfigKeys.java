@@ -89,6 +89,19 @@ public final class ConfigKeys {
         add(integer("edgesight.batch.timeout-ms", 1, 3_600_000));
         add(path("edgesight.sample.video"));
 
+        // the tracker after predict: (io.edgesight.track.TrackerConfig, docs/EVENTS.md)
+        String tk = "edgesight.track.";
+        add(bool(tk + "enabled"));
+        add(decimal(tk + "high-score", 0, 1));
+        add(decimal(tk + "low-score", 0, 1));
+        add(decimal(tk + "new-track-score", 0, 1));
+        add(decimal(tk + "match-iou", 0, 1));
+        add(decimal(tk + "low-match-iou", 0, 1));
+        add(integer(tk + "confirm-frames", 1, 1000));
+        add(integer(tk + "lost-frames", 0, 100_000));
+        add(integer(tk + "stationary-frames", 1, 1_000_000));
+        add(decimal(tk + "stationary-iou", 0, 1));
+
         String q = "edgesight.mqtt.";
         add(new Key(q + "broker-url", "tcp|ssl|ws|wss url", ConfigKeys::brokerUrl, false));
         add(new Key(q + "prefix", "MQTT topic prefix", ConfigKeys::topicPrefix, false));
