@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +28,11 @@ import io.edgesight.engine.EngineRegistry;
 import io.edgesight.engine.Engines;
 import io.edgesight.engine.ModelSpec;
 import io.edgesight.predict.Decoders;
+import io.edgesight.predict.Labels;
+import io.edgesight.track.TrackerConfig;
+import io.edgesight.track.Tracking;
+import io.edgesight.zones.Analytics;
+import io.edgesight.zones.LineCounts;
 import io.edgesight.predict.ModelDescriptor;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
@@ -81,6 +87,7 @@ public final class EdgesightApp {
     private volatile MqttConnection mqtt;
     private volatile PipelineTracker tracker;
     private volatile EngineRegistry engines;
+    private volatile Analytics analytics;
     private volatile boolean summaryLogged;
     private boolean mqttClosed;
 
@@ -139,7 +146,10 @@ public final class EdgesightApp {
             Decoders.decoderName(settings, id); // an unknown decoder stops the start before any model loads
         }
         if (models.isEmpty()) throw new UserError("no model configured: declare edgesight.models.<id>.path in " + options.config());
-        List<CameraConfig> cameras = CameraConfig.all(keysInEffect(), this::property, models.stream().map(ModelSpec::id).toList());
+        Map<String, Collection<String>> labels = new java.util.HashMap<>();
+        for (ModelSpec spec : models) labels.put(spec.id(), Labels.load(spec.labels(), ModelSpec.PREFIX + spec.id() + ".labels").names());
+        java.util.function.Function<String, Collection<String>> labelsOf = model -> labels.getOrDefault(model, List.of());
+        List<CameraConfig> cameras = CameraConfig.all(keysInEffect(), this::property, models.stream().map(ModelSpec::id).toList(), labelsOf);
         if (!Files.isDirectory(options.routes())) {
             throw new UserError("routes directory " + options.routes().toAbsolutePath() + " does not exist (--routes)");
         }
@@ -170,8 +180,9 @@ public final class EdgesightApp {
         m.bind(LatestPredictions.BEAN, new LatestPredictions());
         Decoders decoders = new Decoders(settings);
         m.bind(Decoders.BEAN, decoders);
-        m.bind(io.edgesight.track.Tracking.BEAN, new io.edgesight.track.Tracking(
-                settings.bool("edgesight.track.enabled", true) ? io.edgesight.track.TrackerConfig.from(settings) : null));
+        analytics = new Analytics(new Tracking(settings.bool("edgesight.track.enabled", true) ? TrackerConfig.from(settings) : null),
+                new LineCounts(Path.of(settings.string("edgesight.output.dir", "output"))));
+        m.bind(Analytics.BEAN, analytics);
         // outputs (routes/outputs.yaml, routes/api.yaml)
         PipelineStats stats = new PipelineStats(settings.integer("edgesight.stats.interval-seconds", 10, 1, 86_400));
         stats.setNode(node().id());
@@ -211,7 +222,7 @@ public final class EdgesightApp {
         m.bind(Lifecycle.BEAN, lifecycle);
         CameraApi cameraApi = new CameraApi(camerasDir(), CameraConfig.keysOf(io.edgesight.camera.CameraKeys.DEFAULTS,
                 keysInEffect(), this::property), models.stream().map(ModelSpec::id).toList(),
-                CameraConfig.byCamera(keysInEffect(), this::property));
+                CameraConfig.byCamera(keysInEffect(), this::property), labelsOf);
         m.bind(CameraApi.BEAN, cameraApi);
         m.addMainListener(new MainListenerSupport() {
             @Override
@@ -240,6 +251,7 @@ public final class EdgesightApp {
             @Override
             public void afterStart(BaseMainSupport main) {
                 stats.bindMeters();
+                analytics.bindMeters(main.getCamelContext());
             }
 
             @Override

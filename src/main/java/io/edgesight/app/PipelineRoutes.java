@@ -2,6 +2,7 @@ package io.edgesight.app;
 
 import io.edgesight.camera.CameraComponent;
 import io.edgesight.engine.ModelSpec;
+import io.edgesight.zones.Analytics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 
@@ -26,6 +27,8 @@ final class PipelineRoutes {
     /** Adds (or, with the same id, replaces) a camera; while Camel runs the new route starts at once. */
     static void addCamera(CamelContext ctx, CameraConfig camera) throws Exception {
         ctx.getComponent("camera", CameraComponent.class).configure(camera.id(), camera.options());
+        Analytics analytics = ctx.getRegistry().lookupByNameAndType(Analytics.BEAN, Analytics.class);
+        if (analytics != null) analytics.configure(camera.id(), camera.zones());
         TemplatedRouteBuilder.builder(ctx, "camera").routeId(cameraRouteId(camera.id()))
                 .parameter("camera", camera.id()).parameter("model", camera.model())
                 .add();
@@ -49,6 +52,8 @@ final class PipelineRoutes {
                     }
                 });
         ctx.getComponent("camera", CameraComponent.class).unconfigure(camera);
+        Analytics analytics = ctx.getRegistry().lookupByNameAndType(Analytics.BEAN, Analytics.class);
+        if (analytics != null) analytics.remove(camera);
         return true;
     }
 }
