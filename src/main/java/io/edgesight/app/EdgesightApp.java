@@ -32,6 +32,8 @@ import io.edgesight.predict.Labels;
 import io.edgesight.track.TrackerConfig;
 import io.edgesight.track.Tracking;
 import io.edgesight.zones.Analytics;
+import io.edgesight.events.EventLog;
+import io.edgesight.events.Events;
 import io.edgesight.zones.LineCounts;
 import io.edgesight.predict.ModelDescriptor;
 import io.edgesight.sample.SampleVideo;
@@ -183,6 +185,12 @@ public final class EdgesightApp {
         analytics = new Analytics(new Tracking(settings.bool("edgesight.track.enabled", true) ? TrackerConfig.from(settings) : null),
                 new LineCounts(Path.of(settings.string("edgesight.output.dir", "output"))));
         m.bind(Analytics.BEAN, analytics);
+        FrameStore frameStore = new FrameStore(settings.integer("edgesight.frames.width", 480, 0, 8192),
+                settings.integer("edgesight.frames.quality", 80, 1, 100));
+        m.bind(Events.BEAN, new Events(node().id(), settings.decimal("edgesight.events.score-step", 0.05),
+                new EventLog(Path.of(settings.string("edgesight.output.dir", "output")),
+                        settings.integer("edgesight.events.keep", 100, 1, 100_000)),
+                settings.bool("edgesight.events.snapshots", true) && frameStore.enabled() ? frameStore::annotated : null));
         // outputs (routes/outputs.yaml, routes/api.yaml)
         PipelineStats stats = new PipelineStats(settings.integer("edgesight.stats.interval-seconds", 10, 1, 86_400));
         stats.setNode(node().id());
@@ -192,8 +200,7 @@ public final class EdgesightApp {
         m.addOverrideProperty("camel.component.predict.node", node().id());
         KafkaOutput.componentOptions(settings, node().id()).forEach(m::addOverrideProperty);
         KafkaOutput.warnIfUnreachable(settings);
-        m.bind(FrameStore.BEAN, new FrameStore(settings.integer("edgesight.frames.width", 480, 0, 8192),
-                settings.integer("edgesight.frames.quality", 80, 1, 100)));
+        m.bind(FrameStore.BEAN, frameStore);
         m.bind(OutputRules.BEAN, new OutputRules(settings));
         m.bind(JsonLinesRotation.BEAN, new JsonLinesRotation(Path.of(settings.string("edgesight.output.dir", "output")),
                 settings.integer("edgesight.output.max-bytes", 64 << 20, 0, Integer.MAX_VALUE),

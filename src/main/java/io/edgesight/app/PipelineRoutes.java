@@ -3,6 +3,7 @@ package io.edgesight.app;
 import io.edgesight.camera.CameraComponent;
 import io.edgesight.engine.ModelSpec;
 import io.edgesight.zones.Analytics;
+import io.edgesight.events.Events;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 
@@ -54,6 +55,8 @@ final class PipelineRoutes {
         ctx.getComponent("camera", CameraComponent.class).unconfigure(camera);
         Analytics analytics = ctx.getRegistry().lookupByNameAndType(Analytics.BEAN, Analytics.class);
         if (analytics != null) analytics.remove(camera);
+        Events events = ctx.getRegistry().lookupByNameAndType(Events.BEAN, Events.class);
+        if (events != null) events.forget(camera);
         return true;
     }
 }

@@ -114,6 +114,11 @@ public final class ConfigKeys {
         add(integer(tk + "stationary-frames", 1, 1_000_000));
         add(decimal(tk + "stationary-iou", 0, 1));
 
+        // events of tracked objects (io.edgesight.events, docs/EVENTS.md)
+        add(integer("edgesight.events.keep", 1, 100_000));
+        add(decimal("edgesight.events.score-step", 0, 1));
+        add(bool("edgesight.events.snapshots"));
+
         String q = "edgesight.mqtt.";
         add(new Key(q + "broker-url", "tcp|ssl|ws|wss url", ConfigKeys::brokerUrl, false));
         add(new Key(q + "prefix", "MQTT topic prefix", ConfigKeys::topicPrefix, false));

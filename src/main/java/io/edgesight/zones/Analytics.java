@@ -26,6 +26,8 @@ public final class Analytics {
     public static final String BEAN = "analytics";
     public static final String PUBLICATIONS = "EdgesightPublications";
     public static final String CHANGES = "EdgesightTrackChanges";
+    /** The exchange property with the frame's {@link Tracking.Update} (for the events). */
+    public static final String UPDATE = "EdgesightTrackUpdate";
 
     private final Tracking tracking;
     private final LineCounts counts;
@@ -58,6 +60,7 @@ public final class Analytics {
         Prediction p = exchange.getMessage().getBody(Prediction.class);
         Tracking.Update u = tracking.update(p);
         exchange.getMessage().setBody(u.prediction());
+        exchange.setProperty(UPDATE, u);
         CameraAnalytics a = analytics(p);
         if (a == null || (u.tracks().isEmpty() && u.ended().isEmpty() && a.config().lines().isEmpty())) {
             exchange.setProperty(PUBLICATIONS, List.of());

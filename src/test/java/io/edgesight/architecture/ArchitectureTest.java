@@ -20,7 +20,9 @@ class ArchitectureTest {
     static final Set<String> ABOVE_APP = Set.of("io.edgesight.app", "io.edgesight.cli", "io.edgesight.bench");
     /** Stages and the stages after them that they must not import: tracking sits between predict and the outputs. */
     static final Map<String, Set<String>> NOT_ABOVE = Map.of(
-            "io.edgesight.track", Set.of("io.edgesight.sink", "io.edgesight.sink.mqtt", "io.edgesight.sink.kafka",
+            "io.edgesight.track", Set.of("io.edgesight.zones", "io.edgesight.sink", "io.edgesight.sink.mqtt",
+                    "io.edgesight.sink.kafka", "io.edgesight.api", "io.edgesight.stats"),
+            "io.edgesight.zones", Set.of("io.edgesight.sink", "io.edgesight.sink.mqtt", "io.edgesight.sink.kafka",
                     "io.edgesight.api", "io.edgesight.stats"));
 
     @Test
