@@ -18,11 +18,13 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     static final Path CLASSES = Path.of("target/classes");
     static final Set<String> ABOVE_APP = Set.of("io.edgesight.app", "io.edgesight.cli", "io.edgesight.bench");
-    /** Stages and the stages after them that they must not import: tracking sits between predict and the outputs. */
+    /** Stages and the stages after them that they must not import: predict -> track -> zones -> events -> the outputs. */
     static final Map<String, Set<String>> NOT_ABOVE = Map.of(
-            "io.edgesight.track", Set.of("io.edgesight.zones", "io.edgesight.sink", "io.edgesight.sink.mqtt",
+            "io.edgesight.track", Set.of("io.edgesight.zones", "io.edgesight.events", "io.edgesight.sink", "io.edgesight.sink.mqtt",
                     "io.edgesight.sink.kafka", "io.edgesight.api", "io.edgesight.stats"),
-            "io.edgesight.zones", Set.of("io.edgesight.sink", "io.edgesight.sink.mqtt", "io.edgesight.sink.kafka",
+            "io.edgesight.zones", Set.of("io.edgesight.events", "io.edgesight.sink", "io.edgesight.sink.mqtt",
+                    "io.edgesight.sink.kafka", "io.edgesight.api", "io.edgesight.stats"),
+            "io.edgesight.events", Set.of("io.edgesight.sink", "io.edgesight.sink.mqtt", "io.edgesight.sink.kafka",
                     "io.edgesight.api", "io.edgesight.stats"));
 
     @Test
