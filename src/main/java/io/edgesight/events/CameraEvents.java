@@ -29,6 +29,7 @@ final class CameraEvents {
         final Set<String> current = new TreeSet<>();
         final List<String> crossed = new ArrayList<>();
         String lastSeen;
+        double reportedTop; // the top score the last event reported: a better one is news from scoreStep above it
     }
 
     private final String node;
@@ -64,11 +65,10 @@ final class CameraEvents {
             }
             l.lastSeen = p.captureTime();
             double top = before == null ? t.score() : Math.max(before.topScore(), t.score());
-            boolean better = before != null && t.score() >= before.topScore() + scoreStep;
+            boolean better = before != null && t.score() >= l.reportedTop + scoreStep;
             boolean snapshot = hasSnapshots && (isNew || better);
             String id = before != null ? before.id() : camera + "-" + p.captureTime().replaceAll("[^0-9]", "") + "-" + t.trackId();
-            TrackedObject after = new TrackedObject(id, camera, t.trackId(), t.label(), t.score(),
-                    better || isNew ? top : before.topScore(), t.box(),
+            TrackedObject after = new TrackedObject(id, camera, t.trackId(), t.label(), t.score(), top, t.box(),
                     before != null ? before.startTime() : p.captureTime(), null, Boolean.TRUE.equals(t.stationary()),
                     List.copyOf(l.current), List.copyOf(l.entered), List.copyOf(l.crossed),
                     snapshot || (before != null && before.hasSnapshot()));
@@ -79,6 +79,7 @@ final class CameraEvents {
                 continue;
             }
             l.state = after;
+            if (isNew || better) l.reportedTop = top;
             out.add(new Produced(new Event(Event.SCHEMA, isNew ? "new" : "update", node, camera, p.captureTime(), before, after), snapshot));
         }
         for (Track t : ended) {
@@ -95,9 +96,9 @@ final class CameraEvents {
         return out;
     }
 
-    /** The object as last seen, keeping what the last event said of its scores and snapshot. */
+    /** The object as last seen (box, score, top score), keeping what the last event said of the rest. */
     private static TrackedObject withoutNews(TrackedObject before, TrackedObject now) {
-        return new TrackedObject(before.id(), before.camera(), before.trackId(), before.label(), now.score(), before.topScore(),
+        return new TrackedObject(before.id(), before.camera(), before.trackId(), before.label(), now.score(), now.topScore(),
                 now.box(), before.startTime(), null, before.stationary(), before.currentZones(), before.enteredZones(),
                 before.linesCrossed(), before.hasSnapshot());
     }
