@@ -32,6 +32,7 @@ import io.edgesight.predict.Labels;
 import io.edgesight.track.TrackerConfig;
 import io.edgesight.track.Tracking;
 import io.edgesight.zones.Analytics;
+import io.edgesight.discovery.DiscoveryPublisher;
 import io.edgesight.events.EventLog;
 import io.edgesight.events.Events;
 import io.edgesight.zones.LineCounts;
@@ -185,6 +186,11 @@ public final class EdgesightApp {
         analytics = new Analytics(new Tracking(settings.bool("edgesight.track.enabled", true) ? TrackerConfig.from(settings) : null),
                 new LineCounts(Path.of(settings.string("edgesight.output.dir", "output"))));
         m.bind(Analytics.BEAN, analytics);
+        if (settings.bool("edgesight.homeassistant.enabled", false)) {
+            m.bind(DiscoveryPublisher.BEAN, new DiscoveryPublisher(node().id(), settings.string("edgesight.mqtt.prefix", "edgesight"),
+                    settings.string("edgesight.homeassistant.prefix", "homeassistant"),
+                    Path.of(settings.string("edgesight.output.dir", "output")), this::retained));
+        }
         FrameStore frameStore = new FrameStore(settings.integer("edgesight.frames.width", 480, 0, 8192),
                 settings.integer("edgesight.frames.quality", 80, 1, 100));
         m.bind(Events.BEAN, new Events(node().id(), settings.decimal("edgesight.events.score-step", 0.05),
@@ -244,6 +250,8 @@ public final class EdgesightApp {
                 try {
                     for (ModelSpec spec : models) PipelineRoutes.addModel(ctx, spec, batchTimeoutMs);
                     for (CameraConfig c : cameras) PipelineRoutes.addCamera(ctx, c);
+                    DiscoveryPublisher discovery = ctx.getRegistry().lookupByNameAndType(DiscoveryPublisher.BEAN, DiscoveryPublisher.class);
+                    if (discovery != null) discovery.keepOnly(cameras.stream().map(CameraConfig::id).toList());
                 } catch (Exception e) {
                     throw startupError(e);
                 }
@@ -372,6 +380,16 @@ public final class EdgesightApp {
     public PipelineTracker tracker() { return tracker; }
 
     public EngineRegistry engines() { return engines; }
+
+    private volatile org.apache.camel.ProducerTemplate retainedSender;
+
+    /** One retained QoS 1 message through the MQTT outbox (Home Assistant discovery). */
+    private void retained(String topic, String payload) {
+        org.apache.camel.ProducerTemplate t = retainedSender;
+        if (t == null) retainedSender = t = main.getCamelContext().createProducerTemplate();
+        t.sendBodyAndHeaders("mqtt-buffer:outbox", payload.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of("CamelPahoMqtt5OverrideTopic", topic, "CamelPahoMqtt5Retained", true, "CamelPahoMqtt5Qos", 1));
+    }
 
     /** Asks a running application to stop (as SIGTERM would). */
     public void stop() {

@@ -3,6 +3,7 @@ package io.edgesight.app;
 import io.edgesight.camera.CameraComponent;
 import io.edgesight.engine.ModelSpec;
 import io.edgesight.zones.Analytics;
+import io.edgesight.discovery.DiscoveryPublisher;
 import io.edgesight.events.Events;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -30,6 +31,8 @@ final class PipelineRoutes {
         ctx.getComponent("camera", CameraComponent.class).configure(camera.id(), camera.options());
         Analytics analytics = ctx.getRegistry().lookupByNameAndType(Analytics.BEAN, Analytics.class);
         if (analytics != null) analytics.configure(camera.id(), camera.zones());
+        DiscoveryPublisher discovery = ctx.getRegistry().lookupByNameAndType(DiscoveryPublisher.BEAN, DiscoveryPublisher.class);
+        if (discovery != null) discovery.publish(camera.id(), camera.zones());
         TemplatedRouteBuilder.builder(ctx, "camera").routeId(cameraRouteId(camera.id()))
                 .parameter("camera", camera.id()).parameter("model", camera.model())
                 .add();
@@ -57,6 +60,8 @@ final class PipelineRoutes {
         if (analytics != null) analytics.remove(camera);
         Events events = ctx.getRegistry().lookupByNameAndType(Events.BEAN, Events.class);
         if (events != null) events.forget(camera);
+        DiscoveryPublisher discovery = ctx.getRegistry().lookupByNameAndType(DiscoveryPublisher.BEAN, DiscoveryPublisher.class);
+        if (discovery != null) discovery.remove(camera);
         return true;
     }
 }

@@ -118,6 +118,8 @@ public final class ConfigKeys {
         add(integer("edgesight.events.keep", 1, 100_000));
         add(decimal("edgesight.events.score-step", 0, 1));
         add(bool("edgesight.events.snapshots"));
+        add(bool("edgesight.homeassistant.enabled"));
+        add(new Key("edgesight.homeassistant.prefix", "MQTT topic prefix", ConfigKeys::topicPrefix, false));
 
         String q = "edgesight.mqtt.";
         add(new Key(q + "broker-url", "tcp|ssl|ws|wss url", ConfigKeys::brokerUrl, false));

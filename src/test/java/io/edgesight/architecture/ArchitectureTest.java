@@ -25,7 +25,9 @@ class ArchitectureTest {
             "io.edgesight.zones", Set.of("io.edgesight.events", "io.edgesight.sink", "io.edgesight.sink.mqtt",
                     "io.edgesight.sink.kafka", "io.edgesight.api", "io.edgesight.stats"),
             "io.edgesight.events", Set.of("io.edgesight.sink", "io.edgesight.sink.mqtt", "io.edgesight.sink.kafka",
-                    "io.edgesight.api", "io.edgesight.stats"));
+                    "io.edgesight.api", "io.edgesight.stats"),
+            "io.edgesight.discovery", Set.of("io.edgesight.sink", "io.edgesight.sink.mqtt", "io.edgesight.sink.kafka",
+                    "io.edgesight.api", "io.edgesight.stats", "io.edgesight.events"));
 
     @Test
     void packagesFormNoCycleAndNothingBelowTheCompositionRootImportsIt() throws Exception {

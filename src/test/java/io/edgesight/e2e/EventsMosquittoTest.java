@@ -89,6 +89,8 @@ class EventsMosquittoTest {
         o.put("edgesight.mqtt.reconnect-max-delay-ms", "500");
         o.put("edgesight.mqtt.buffer.size", "5000");
         o.put("edgesight.events.keep", "1000");
+        o.put("edgesight.homeassistant.enabled", "true");
+        o.put("edgesight.node.id", "box1");
         return o;
     }
 
@@ -110,13 +112,19 @@ class EventsMosquittoTest {
         Path frames = frames(tmp.resolve("frames"));
         Path out = tmp.resolve("out");
         try (Mosquitto broker = Mosquitto.start(tmp.resolve("broker"));
-             MqttCollector sub = new MqttCollector(broker.url(), "edgesight/#", true)) {
+             MqttCollector sub = new MqttCollector(broker.url(), "edgesight/#", true);
+             MqttCollector ha = new MqttCollector(broker.url(), "homeassistant/#", true)) {
             Map<String, String> o = config(frames, broker.url());
             String linesBefore, eventsBefore;
             int producedWhileDown;
             try (AppRunner app = new AppRunner(AppRunner.routes(tmp.resolve("routes"), null, p -> p), out, o)) {
                 Awaitility.await("events before the outage").atMost(180, TimeUnit.SECONDS)
                         .until(() -> received(sub, "edgesight/door/events").size() >= 4);
+                // Home Assistant discovery: the camera, the zone's person sensor and the line's two counters
+                Awaitility.await("discovery documents").atMost(10, TimeUnit.SECONDS).until(() -> ha.messages().size() >= 4);
+                assertThat(ha.messages()).extracting(MqttCollector.Received::topic).containsExactlyInAnyOrder(
+                        "homeassistant/camera/box1_door/config", "homeassistant/sensor/box1_door_hall_person/config",
+                        "homeassistant/sensor/box1_door_entrance_in/config", "homeassistant/sensor/box1_door_entrance_out/config");
                 broker.stop();
                 int atStop = logged(out).size();
                 Thread.sleep(30_000); // the outage itself
@@ -157,6 +165,7 @@ class EventsMosquittoTest {
             JsonNode recentBefore = JSON.readTree(eventsBefore);
             try (AppRunner app = new AppRunner(AppRunner.routes(tmp.resolve("routes2"), null, p -> p), out, o)) {
                 Awaitility.await("edgesight up again").atMost(120, TimeUnit.SECONDS).until(() -> {
+                    if (!app.running()) throw new AssertionError("edgesight stopped: exit " + app.exitCode(), app.failure());
                     try {
                         return app.get("/api/events").statusCode() == 200;
                     } catch (Exception e) {
