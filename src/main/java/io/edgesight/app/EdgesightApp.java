@@ -267,6 +267,11 @@ public final class EdgesightApp {
             public void afterStart(BaseMainSupport main) {
                 stats.bindMeters();
                 analytics.bindMeters(main.getCamelContext());
+                synchronized (EdgesightApp.this) {
+                    List<String[]> waiting = new ArrayList<>(retainedBeforeStart);
+                    retainedBeforeStart.clear();
+                    for (String[] r : waiting) retained(r[0], r[1]);
+                }
             }
 
             @Override
@@ -383,8 +388,17 @@ public final class EdgesightApp {
 
     private volatile org.apache.camel.ProducerTemplate retainedSender;
 
-    /** One retained QoS 1 message through the MQTT outbox (Home Assistant discovery). */
-    private void retained(String topic, String payload) {
+    private final List<String[]> retainedBeforeStart = new ArrayList<>();
+
+    /**
+     * One retained QoS 1 message through the MQTT outbox (Home Assistant discovery). Before Camel has started (the
+     * cameras of the configuration are added while it configures) they wait and go out in order once it has.
+     */
+    private synchronized void retained(String topic, String payload) {
+        if (!main.getCamelContext().isStarted()) {
+            retainedBeforeStart.add(new String[] {topic, payload});
+            return;
+        }
         org.apache.camel.ProducerTemplate t = retainedSender;
         if (t == null) retainedSender = t = main.getCamelContext().createProducerTemplate();
         t.sendBodyAndHeaders("mqtt-buffer:outbox", payload.getBytes(java.nio.charset.StandardCharsets.UTF_8),
