@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One engine run (TensorFlow Java, 2 intra-op threads, as the pipeline runs it) on a batch of zeros, for the
  * overhead shares: {@link Shares} divides the score by the batch size to get the inference time per frame.
- * {@code model} sample = samples/models/shapes; resnet50 = models/resnet50 (written on first use, ~10 s).
+ * {@code model} sample = samples/models/shapes; resnet50 = models/resnet50 (written on first use, ~10 s); detector =
+ * samples/detector/model, the COCO detector, batch 1 only (not in the default list: {@code -p model=detector -p batch=1}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,6 +56,10 @@ public class InferenceBenchmark {
         if (model.equals("sample")) {
             v.put(p + "path", "samples/models/shapes");
             v.put(p + "normalize", "unit");
+        } else if (model.equals("detector")) {
+            // the COCO detector (samples/detector/fetch.sh; fixed batch 1): -p model=detector -p batch=1
+            v.put(p + "path", "samples/detector/model");
+            v.put(p + "normalize", "raw");
         } else {
             Path dir = Path.of("models/resnet50");
             if (!Files.isDirectory(dir)) ResNetGenerator.writeSavedModel(ResNetGenerator.Config.resnet50(), 42, 0, dir);

@@ -45,12 +45,15 @@ public final class CameraApi implements CamelContextAware {
     private final Path dir;
     private final Map<String, String> defaults;
     private final Collection<String> models;
+    private final java.util.function.Function<String, Collection<String>> labelsOf;
     private final Map<String, Map<String, String>> cameras = new TreeMap<>();
     private CamelContext camelContext;
 
     /** {@code cameras}: the keys (suffixes) of every camera of the configuration, by id. */
-    CameraApi(Path dir, Map<String, String> defaults, Collection<String> models, Map<String, Map<String, String>> cameras) {
+    CameraApi(Path dir, Map<String, String> defaults, Collection<String> models, Map<String, Map<String, String>> cameras,
+              java.util.function.Function<String, Collection<String>> labelsOf) {
         this.dir = dir;
+        this.labelsOf = labelsOf;
         this.defaults = Map.copyOf(defaults);
         this.models = List.copyOf(models);
         cameras.forEach((id, keys) -> {
@@ -104,7 +107,7 @@ public final class CameraApi implements CamelContextAware {
         try {
             JsonNode body = JSON.readTree(exchange.getMessage().getBody(String.class));
             if (body == null || !body.isObject()) throw new IllegalArgumentException("not an object");
-            body.fields().forEachRemaining(e -> keys.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+            flatten("", body, keys);
         } catch (Exception e) {
             reply(exchange, 400, error("the body must be a JSON object of the camera's keys, e.g. {\"url\": \"rtsp://host/stream\"}"));
             return;
@@ -116,7 +119,7 @@ public final class CameraApi implements CamelContextAware {
         CameraConfig camera = null;
         if (errors.isEmpty()) {
             try {
-                camera = CameraConfig.of(id, defaults, keys, models);
+                camera = CameraConfig.of(id, defaults, keys, models, labelsOf);
             } catch (UserError e) {
                 errors.add(e.getMessage());
             }
@@ -157,6 +160,29 @@ public final class CameraApi implements CamelContextAware {
         camelContext.getComponent("camera", CameraComponent.class).removing(id);
         PipelineRoutes.removeCamera(camelContext, id);
         PipelineTracker.lookup(camelContext).sourceFinished(id, 0);
+    }
+
+    /**
+     * The body's keys: nested objects as dotted keys ({"zones": {"door": {"points": ...}}} is zones.door.points),
+     * points also as [[x, y], ...]; other values as text.
+     */
+    static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        node.fields().forEachRemaining(e -> {
+            JsonNode v = e.getValue();
+            String k = prefix + e.getKey();
+            if (v.isObject()) flatten(k + ".", v, out);
+            else if (v.isValueNode()) out.put(k, v.asText());
+            else if (v.isArray() && isPointList(v)) {
+                List<String> pts = new ArrayList<>();
+                v.forEach(pt -> pts.add(pt.get(0).asText() + "," + pt.get(1).asText()));
+                out.put(k, String.join(";", pts));
+            } else out.put(k, v.toString());
+        });
+    }
+
+    private static boolean isPointList(JsonNode v) {
+        for (JsonNode pt : v) if (!pt.isArray() || pt.size() != 2 || !pt.get(0).isNumber() || !pt.get(1).isNumber()) return false;
+        return true;
     }
 
     private void persist(String id, Map<String, String> full) throws IOException {

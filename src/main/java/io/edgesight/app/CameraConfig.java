@@ -13,17 +13,22 @@ import java.util.regex.Pattern;
 import io.edgesight.camera.CameraKeys;
 import io.edgesight.camera.CameraOptions;
 import io.edgesight.config.UserError;
+import io.edgesight.zones.CameraZones;
 
 /**
  * One camera of the configuration: {@code edgesight.cameras.<id>.*} over {@code edgesight.cameras.defaults.*}
  * (as Frigate's global sections sit under every camera), the model it feeds, and the endpoint options it sets.
  */
-public record CameraConfig(String id, String model, Map<String, String> options) {
+public record CameraConfig(String id, String model, Map<String, String> options, CameraZones zones) {
+    /** No labels known: zone and line labels are not checked. */
+    static final Function<String, Collection<String>> ANY_LABELS = m -> List.of();
+
     private static final Pattern CAMERA_KEY = Pattern.compile("^edgesight\\.cameras\\.([A-Za-z0-9_-]+)\\.(.+)$");
     static final String MODEL = "model";
 
     /** Every camera with a url, in id order. {@code keys}: the key names in effect; {@code value}: their values. */
-    static List<CameraConfig> all(Collection<String> keys, Function<String, String> value, Collection<String> models) {
+    static List<CameraConfig> all(Collection<String> keys, Function<String, String> value, Collection<String> models,
+                                  Function<String, Collection<String>> labelsOf) {
         Map<String, String> defaults = keysOf(CameraKeys.DEFAULTS, keys, value);
         List<CameraConfig> out = new ArrayList<>();
         List<String> errors = new ArrayList<>();
@@ -31,7 +36,7 @@ public record CameraConfig(String id, String model, Map<String, String> options)
             String url = e.getValue().get("url");
             if (url != null && url.isBlank()) continue; // an empty url turns a camera of the file off (--set ...url=)
             try {
-                out.add(of(e.getKey(), defaults, e.getValue(), models));
+                out.add(of(e.getKey(), defaults, e.getValue(), models, labelsOf));
             } catch (UserError ex) {
                 errors.add(ex.getMessage());
             }
@@ -63,7 +68,8 @@ public record CameraConfig(String id, String model, Map<String, String> options)
     }
 
     /** A camera from its own keys (suffixes: url, fps, read-timeout-ms, model) over the defaults. */
-    static CameraConfig of(String id, Map<String, String> defaults, Map<String, String> own, Collection<String> models) {
+    static CameraConfig of(String id, Map<String, String> defaults, Map<String, String> own, Collection<String> models,
+                           Function<String, Collection<String>> labelsOf) {
         if (id.equals(CameraKeys.DEFAULTS)) throw new UserError("'defaults' is not a camera id: edgesight.cameras.defaults.* apply to every camera");
         Map<String, String> merged = new LinkedHashMap<>();
         defaults.forEach((k, v) -> { if (v != null && !v.isBlank()) merged.put(k, v); });
@@ -81,12 +87,26 @@ public record CameraConfig(String id, String model, Map<String, String> options)
         } else if (!models.contains(model)) {
             throw new UserError(p + "model: unknown model '" + model + "'; use one of " + String.join(", ", models));
         }
+        // zones and lines are the camera's own (not merged from defaults: they are drawn on its picture)
+        Map<String, String> geometry = new LinkedHashMap<>();
+        own.forEach((k, v) -> { if (CameraZones.isZoneOrLineKey(k)) geometry.put(k, v); });
+        merged.keySet().removeIf(CameraZones::isZoneOrLineKey);
         Map<String, String> options;
         try {
             options = CameraOptions.fromKeys(merged);
         } catch (IllegalArgumentException e) {
             throw new UserError("camera '" + id + "': " + e.getMessage());
         }
-        return new CameraConfig(id, model, options);
+        CameraZones zones = geometry.isEmpty() ? CameraZones.NONE
+                : CameraZones.parse(id, geometry, labelsOf.apply(model), size(merged.get("width")), size(merged.get("height")));
+        return new CameraConfig(id, model, options, zones);
+    }
+
+    private static Integer size(String v) {
+        try {
+            return v == null ? null : Integer.valueOf(v.trim());
+        } catch (NumberFormatException e) {
+            return null; // reported by the camera's own check
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +30,14 @@ import io.edgesight.engine.ModelSpec;
 import io.edgesight.predict.Decoders;
 import io.edgesight.cascade.CascadeSpec;
 import io.edgesight.cascade.Cascades;
+import io.edgesight.predict.Labels;
+import io.edgesight.track.TrackerConfig;
+import io.edgesight.track.Tracking;
+import io.edgesight.zones.Analytics;
+import io.edgesight.discovery.DiscoveryPublisher;
+import io.edgesight.events.EventLog;
+import io.edgesight.events.Events;
+import io.edgesight.zones.LineCounts;
 import io.edgesight.predict.ModelDescriptor;
 import io.edgesight.sample.SampleVideo;
 import io.edgesight.sample.SampleVideoGenerator;
@@ -84,6 +93,7 @@ public final class EdgesightApp {
     private volatile MqttConnection mqtt;
     private volatile PipelineTracker tracker;
     private volatile EngineRegistry engines;
+    private volatile Analytics analytics;
     private volatile boolean summaryLogged;
     private boolean mqttClosed;
 
@@ -143,7 +153,10 @@ public final class EdgesightApp {
         }
         if (models.isEmpty()) throw new UserError("no model configured: declare edgesight.models.<id>.path in " + options.config());
         Cascades cascades = new Cascades(CascadeSpec.all(settings, models.stream().map(ModelSpec::id).toList()));
-        List<CameraConfig> cameras = CameraConfig.all(keysInEffect(), this::property, models.stream().map(ModelSpec::id).toList());
+        Map<String, Collection<String>> labels = new java.util.HashMap<>();
+        for (ModelSpec spec : models) labels.put(spec.id(), Labels.load(spec.labels(), ModelSpec.PREFIX + spec.id() + ".labels").names());
+        java.util.function.Function<String, Collection<String>> labelsOf = model -> labels.getOrDefault(model, List.of());
+        List<CameraConfig> cameras = CameraConfig.all(keysInEffect(), this::property, models.stream().map(ModelSpec::id).toList(), labelsOf);
         if (!Files.isDirectory(options.routes())) {
             throw new UserError("routes directory " + options.routes().toAbsolutePath() + " does not exist (--routes)");
         }
@@ -177,6 +190,20 @@ public final class EdgesightApp {
         Decoders decoders = new Decoders(settings);
         m.bind(Decoders.BEAN, decoders);
         m.bind(Cascades.BEAN, cascades);
+        analytics = new Analytics(new Tracking(settings.bool("edgesight.track.enabled") ? TrackerConfig.from(settings) : null),
+                new LineCounts(Path.of(settings.string("edgesight.output.dir"))));
+        m.bind(Analytics.BEAN, analytics);
+        if (settings.bool("edgesight.homeassistant.enabled")) {
+            m.bind(DiscoveryPublisher.BEAN, new DiscoveryPublisher(node().id(), settings.string("edgesight.mqtt.prefix"),
+                    settings.string("edgesight.homeassistant.prefix"),
+                    Path.of(settings.string("edgesight.output.dir")), this::retained));
+        }
+        FrameStore frameStore = new FrameStore(settings.integer("edgesight.frames.width"),
+                settings.integer("edgesight.frames.quality"));
+        m.bind(Events.BEAN, new Events(node().id(), settings.decimal("edgesight.events.score-step"),
+                new EventLog(Path.of(settings.string("edgesight.output.dir")),
+                        settings.integer("edgesight.events.keep")),
+                settings.bool("edgesight.events.snapshots") && frameStore.enabled() ? frameStore::annotated : null));
         // outputs (routes/outputs.yaml, routes/api.yaml)
         PipelineStats stats = new PipelineStats(settings.integer("edgesight.stats.interval-seconds"));
         stats.setNode(node().id());
@@ -186,8 +213,7 @@ public final class EdgesightApp {
         m.addOverrideProperty("camel.component.predict.node", node().id());
         KafkaOutput.componentOptions(settings, node().id()).forEach(m::addOverrideProperty);
         KafkaOutput.warnIfUnreachable(settings);
-        m.bind(FrameStore.BEAN, new FrameStore(settings.integer("edgesight.frames.width"),
-                settings.integer("edgesight.frames.quality")));
+        m.bind(FrameStore.BEAN, frameStore);
         m.bind(MotionFilter.BEAN, new MotionFilter());
         m.bind(OutputRules.BEAN, new OutputRules(settings));
         m.bind(JsonLinesRotation.BEAN, new JsonLinesRotation(Path.of(settings.string("edgesight.output.dir")),
@@ -217,7 +243,7 @@ public final class EdgesightApp {
         m.bind(Lifecycle.BEAN, lifecycle);
         CameraApi cameraApi = new CameraApi(camerasDir(), CameraConfig.keysOf(io.edgesight.camera.CameraKeys.DEFAULTS,
                 keysInEffect(), this::property), models.stream().map(ModelSpec::id).toList(),
-                CameraConfig.byCamera(keysInEffect(), this::property));
+                CameraConfig.byCamera(keysInEffect(), this::property), labelsOf);
         m.bind(CameraApi.BEAN, cameraApi);
         m.addMainListener(new MainListenerSupport() {
             @Override
@@ -232,6 +258,8 @@ public final class EdgesightApp {
                 try {
                     for (ModelSpec spec : models) PipelineRoutes.addModel(ctx, spec, batchTimeoutMs);
                     for (CameraConfig c : cameras) PipelineRoutes.addCamera(ctx, c);
+                    DiscoveryPublisher discovery = ctx.getRegistry().lookupByNameAndType(DiscoveryPublisher.BEAN, DiscoveryPublisher.class);
+                    if (discovery != null) discovery.keepOnly(cameras.stream().map(CameraConfig::id).toList());
                 } catch (Exception e) {
                     throw startupError(e);
                 }
@@ -246,6 +274,12 @@ public final class EdgesightApp {
             @Override
             public void afterStart(BaseMainSupport main) {
                 stats.bindMeters();
+                analytics.bindMeters(main.getCamelContext());
+                synchronized (EdgesightApp.this) {
+                    List<String[]> waiting = new ArrayList<>(retainedBeforeStart);
+                    retainedBeforeStart.clear();
+                    for (String[] r : waiting) retained(r[0], r[1]);
+                }
             }
 
             @Override
@@ -365,6 +399,25 @@ public final class EdgesightApp {
     public PipelineTracker tracker() { return tracker; }
 
     public EngineRegistry engines() { return engines; }
+
+    private volatile org.apache.camel.ProducerTemplate retainedSender;
+
+    private final List<String[]> retainedBeforeStart = new ArrayList<>();
+
+    /**
+     * One retained QoS 1 message through the MQTT outbox (Home Assistant discovery). Before Camel has started (the
+     * cameras of the configuration are added while it configures) they wait and go out in order once it has.
+     */
+    private synchronized void retained(String topic, String payload) {
+        if (!main.getCamelContext().isStarted()) {
+            retainedBeforeStart.add(new String[] {topic, payload});
+            return;
+        }
+        org.apache.camel.ProducerTemplate t = retainedSender;
+        if (t == null) retainedSender = t = main.getCamelContext().createProducerTemplate();
+        t.sendBodyAndHeaders("mqtt-buffer:outbox", payload.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of("CamelPahoMqtt5OverrideTopic", topic, "CamelPahoMqtt5Retained", true, "CamelPahoMqtt5Qos", 1));
+    }
 
     /** Asks a running application to stop (as SIGTERM would). */
     public void stop() {

@@ -3,6 +3,9 @@ package io.edgesight.app;
 import io.edgesight.camera.CameraComponent;
 import io.edgesight.cascade.Cascades;
 import io.edgesight.engine.ModelSpec;
+import io.edgesight.zones.Analytics;
+import io.edgesight.discovery.DiscoveryPublisher;
+import io.edgesight.events.Events;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 
@@ -29,6 +32,10 @@ final class PipelineRoutes {
     /** Adds (or, with the same id, replaces) a camera; while Camel runs the new route starts at once. */
     static void addCamera(CamelContext ctx, CameraConfig camera) throws Exception {
         ctx.getComponent("camera", CameraComponent.class).configure(camera.id(), camera.options());
+        Analytics analytics = ctx.getRegistry().lookupByNameAndType(Analytics.BEAN, Analytics.class);
+        if (analytics != null) analytics.configure(camera.id(), camera.zones());
+        DiscoveryPublisher discovery = ctx.getRegistry().lookupByNameAndType(DiscoveryPublisher.BEAN, DiscoveryPublisher.class);
+        if (discovery != null) discovery.publish(camera.id(), camera.zones());
         String template = Cascades.lookup(ctx).isParent(camera.model()) ? "camera-cascade" : "camera";
         TemplatedRouteBuilder.builder(ctx, template).routeId(cameraRouteId(camera.id()))
                 .parameter("camera", camera.id()).parameter("model", camera.model())
@@ -53,6 +60,12 @@ final class PipelineRoutes {
                     }
                 });
         ctx.getComponent("camera", CameraComponent.class).unconfigure(camera);
+        Analytics analytics = ctx.getRegistry().lookupByNameAndType(Analytics.BEAN, Analytics.class);
+        if (analytics != null) analytics.remove(camera);
+        Events events = ctx.getRegistry().lookupByNameAndType(Events.BEAN, Events.class);
+        if (events != null) events.forget(camera);
+        DiscoveryPublisher discovery = ctx.getRegistry().lookupByNameAndType(DiscoveryPublisher.BEAN, DiscoveryPublisher.class);
+        if (discovery != null) discovery.remove(camera);
         return true;
     }
 }

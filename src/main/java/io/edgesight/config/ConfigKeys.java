@@ -95,10 +95,42 @@ public final class ConfigKeys {
 
         // the camera's model; its endpoint options (url, fps, ...) are contributed keys (KeyProvider, docs/CAMERAS.md)
         add(text("edgesight.cameras.{id}.model"));
+        // zones and lines of a camera (io.edgesight.zones.CameraZones checks their geometry and labels; docs/EVENTS.md)
+        String zn = "edgesight.cameras.{id}.zones.{zone}.";
+        add(new Key(zn + "points", "x,y; x,y; x,y ...", ConfigKeys::points, false));
+        add(choice(zn + "coordinates", "coordinates", "pixels", "normalized"));
+        add(text(zn + "labels"));
+        add(integer(zn + "inertia", 1, 1000));
+        add(decimal(zn + "loitering-seconds", 0, 10_000_000));
+        String ln = "edgesight.cameras.{id}.lines.{line}.";
+        add(new Key(ln + "points", "x,y; x,y", ConfigKeys::points, false));
+        add(choice(ln + "coordinates", "coordinates", "pixels", "normalized"));
+        add(text(ln + "labels"));
+        add(choice(ln + "in", "side", "left", "right"));
         add(bool("edgesight.api.cameras.enabled").or(false));
         add(path("edgesight.api.cameras.dir").or("config/cameras.d"));
         add(integer("edgesight.batch.timeout-ms", 1, 3_600_000).or(200));
         add(path("edgesight.sample.video"));
+
+        // the tracker after predict: (io.edgesight.track.TrackerConfig, docs/EVENTS.md)
+        String tk = "edgesight.track.";
+        add(bool(tk + "enabled").or(true));
+        add(decimal(tk + "high-score", 0, 1).or(0.5));
+        add(decimal(tk + "low-score", 0, 1).or(0.1));
+        add(decimal(tk + "new-track-score", 0, 1).or(0.6));
+        add(decimal(tk + "match-iou", 0, 1).or(0.2));
+        add(decimal(tk + "low-match-iou", 0, 1).or(0.5));
+        add(integer(tk + "confirm-frames", 1, 1000).or(2));
+        add(integer(tk + "lost-frames", 0, 100_000).or(30));
+        add(integer(tk + "stationary-frames", 1, 1_000_000).or(50));
+        add(decimal(tk + "stationary-iou", 0, 1).or(0.8));
+
+        // events of tracked objects (io.edgesight.events, docs/EVENTS.md)
+        add(integer("edgesight.events.keep", 1, 100_000).or(100));
+        add(decimal("edgesight.events.score-step", 0, 1).or(0.05));
+        add(bool("edgesight.events.snapshots").or(true));
+        add(bool("edgesight.homeassistant.enabled").or(false));
+        add(new Key("edgesight.homeassistant.prefix", "MQTT topic prefix", ConfigKeys::topicPrefix, false).or("homeassistant"));
 
         String q = "edgesight.mqtt.";
         add(new Key(q + "broker-url", "tcp|ssl|ws|wss url", ConfigKeys::brokerUrl, false));
@@ -202,6 +234,8 @@ public final class ConfigKeys {
     }
 
     private static final Pattern ID = Pattern.compile("^edgesight\\.(models|cameras)\\.([A-Za-z0-9_-]+)\\.(.+)$");
+    /** A camera's zone or line: edgesight.cameras.{id}.zones.{zone}.* / lines.{line}.* */
+    private static final Pattern NAMED = Pattern.compile("^(zones|lines)\\.([A-Za-z0-9_-]+)\\.(.+)$");
 
     private ConfigKeys() {}
 
@@ -228,7 +262,11 @@ public final class ConfigKeys {
     /** The table name of a concrete key: ids replaced by {id}. */
     public static String generic(String key) {
         Matcher m = ID.matcher(key);
-        return m.matches() ? "edgesight." + m.group(1) + ".{id}." + m.group(3) : key;
+        if (!m.matches()) return key;
+        String rest = m.group(3);
+        Matcher n = NAMED.matcher(rest);
+        if (m.group(1).equals("cameras") && n.matches()) rest = n.group(1) + (n.group(1).equals("zones") ? ".{zone}." : ".{line}.") + n.group(3);
+        return "edgesight." + m.group(1) + ".{id}." + rest;
     }
 
     /** The default of a concrete key (edgesight.models.sample.top-k: 3), or null when it has none. */
@@ -365,6 +403,23 @@ public final class ConfigKeys {
         } catch (UserError ex) {
             return SecretMasker.mask(shown(ex.getMessage()));
         }
+    }
+
+    /** "x,y; x,y; ..." (the count and the geometry are the zone's or line's own check). */
+    private static String points(String key, String v) {
+        for (String part : v.split(";")) {
+            if (part.isBlank()) continue;
+            String[] xy = part.split(",");
+            try {
+                if (xy.length != 2) throw new NumberFormatException();
+                if (!Double.isFinite(Double.parseDouble(xy[0].trim())) || !Double.isFinite(Double.parseDouble(xy[1].trim()))) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                return key + ": '" + shown(part.trim()) + "' is not a point; list the points as x,y; x,y; ...";
+            }
+        }
+        return null;
     }
 
     private static String topicPrefix(String key, String v) {

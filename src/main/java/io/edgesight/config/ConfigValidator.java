@@ -57,9 +57,7 @@ public final class ConfigValidator {
     }
 
     static boolean isKnownEdgesightKey(String key) {
-        Matcher m = ID.matcher(key);
-        String generic = m.matches() ? "edgesight." + m.group(1) + ".{id}." + m.group(3) : key;
-        return EDGESIGHT_KEYS.contains(generic);
+        return EDGESIGHT_KEYS.contains(ConfigKeys.generic(key));
     }
 
     private static List<String> candidates(String key) {

@@ -101,6 +101,9 @@ public final class Labels {
 
     public int size() { return names.size(); }
 
+    /** The labels in class order (empty: no labels file; a class is then named by its id). */
+    public List<String> names() { return names; }
+
     public boolean isEmpty() { return names.isEmpty(); }
 
     /** The label of a class id; the id itself when the file names no such class (negative ids included: a detector's

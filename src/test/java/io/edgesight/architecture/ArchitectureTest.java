@@ -19,12 +19,22 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     static final Path CLASSES = Path.of("target/classes");
     static final Set<String> ABOVE_APP = Set.of("io.edgesight.app", "io.edgesight.cli", "io.edgesight.bench");
+    /** Stages and the stages after them that they must not import: predict -> track -> zones -> events -> the outputs. */
+    static final Map<String, Set<String>> NOT_ABOVE = Map.of(
+            "io.edgesight.track", Set.of("io.edgesight.zones", "io.edgesight.events", "io.edgesight.sink", "io.edgesight.sink.mqtt",
+                    "io.edgesight.sink.kafka", "io.edgesight.api", "io.edgesight.stats"),
+            "io.edgesight.zones", Set.of("io.edgesight.events", "io.edgesight.sink", "io.edgesight.sink.mqtt",
+                    "io.edgesight.sink.kafka", "io.edgesight.api", "io.edgesight.stats"),
+            "io.edgesight.events", Set.of("io.edgesight.sink", "io.edgesight.sink.mqtt", "io.edgesight.sink.kafka",
+                    "io.edgesight.api", "io.edgesight.stats"),
+            "io.edgesight.discovery", Set.of("io.edgesight.sink", "io.edgesight.sink.mqtt", "io.edgesight.sink.kafka",
+                    "io.edgesight.api", "io.edgesight.stats", "io.edgesight.events"));
 
     @Test
     void packagesFormNoCycleAndNothingBelowTheCompositionRootImportsIt() throws Exception {
         Map<String, Map<String, String>> deps = PackageDependencies.of(CLASSES);
         assertThat(deps).containsKeys("io.edgesight.app", "io.edgesight.config", "io.edgesight.camera", "io.edgesight.engine",
-                "io.edgesight.motion");
+                "io.edgesight.motion", "io.edgesight.track");
         assertThat(violations(deps)).isEmpty();
     }
 
@@ -36,6 +46,9 @@ class ArchitectureTest {
         // the motion detector works on pixels alone: the camera stage uses it, it knows no stage
         deps.getOrDefault("io.edgesight.motion", Map.of()).forEach((p, example) ->
                 out.add("io.edgesight.motion must import no other edgesight package: " + example));
+        NOT_ABOVE.forEach((pkg, later) -> deps.getOrDefault(pkg, Map.of()).forEach((p, example) -> {
+            if (later.contains(p)) out.add(pkg + " imports a later stage: " + example);
+        }));
         deps.forEach((pkg, uses) -> {
             if (!ABOVE_APP.contains(pkg) && uses.containsKey("io.edgesight.app")) {
                 out.add(pkg + " imports the composition root: " + uses.get("io.edgesight.app"));
@@ -86,8 +99,10 @@ class ArchitectureTest {
                 "io.edgesight.config", "camera/CameraKeys -> config/KeyProvider"));
         deps.put("io.edgesight.config", Map.of());
         deps.put("io.edgesight.motion", Map.of("io.edgesight.camera", "motion/MotionGate -> camera/Frame"));
+        deps.put("io.edgesight.track", Map.of("io.edgesight.sink", "track/Tracking -> sink/FrameStore"));
         assertThat(violations(deps)).containsExactlyInAnyOrder(
                 "io.edgesight.motion must import no other edgesight package: motion/MotionGate -> camera/Frame",
+                "io.edgesight.track imports a later stage: track/Tracking -> sink/FrameStore",
                 "io.edgesight.camera imports the composition root: camera/CameraConsumer -> app/Lifecycle",
                 "package cycle io.edgesight.app -> io.edgesight.camera -> io.edgesight.app: "
                         + "[app/EdgesightApp -> camera/CameraComponent] [camera/CameraConsumer -> app/Lifecycle]");

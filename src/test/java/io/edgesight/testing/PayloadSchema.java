@@ -18,11 +18,12 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
-/** docs/payload.schema.json and docs/stats.schema.json, for validating what edgesight publishes. */
+/** docs/payload.schema.json, docs/stats.schema.json and docs/events.schema.json, for validating what edgesight publishes. */
 public final class PayloadSchema {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final JsonSchema PAYLOAD = load(Path.of("docs/payload.schema.json"));
     public static final JsonSchema STATS = load(Path.of("docs/stats.schema.json"));
+    public static final JsonSchema EVENTS = load(Path.of("docs/events.schema.json"));
 
     private PayloadSchema() {}
 
@@ -50,6 +51,11 @@ public final class PayloadSchema {
     /** Fails with the schema's messages unless {@code json} is a valid prediction payload. */
     public static void assertValidPayload(String json) {
         assertThat(errors(PAYLOAD, json)).as("payload %s against docs/payload.schema.json", json).isEmpty();
+    }
+
+    /** Fails with the schema's messages unless {@code json} is a valid event (docs/events.schema.json). */
+    public static void assertValidEvent(String json) {
+        assertThat(errors(EVENTS, json)).as("event %s against docs/events.schema.json", json).isEmpty();
     }
 
     public static void assertValidStats(String json) {
