@@ -61,7 +61,7 @@ class EventsMosquittoTest {
         Map<String, String> o = new LinkedHashMap<>();
         String m = "edgesight.models.detector.";
         Path model = DetectorSample.model();
-        o.put(m + "task", "detection");
+        o.put(m + "decoder", "detection");
         o.put(m + "path", model.toString());
         o.put(m + "labels", model.resolve("labels.txt").toString());
         o.put(m + "batch-size", "1");

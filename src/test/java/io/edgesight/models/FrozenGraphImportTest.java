@@ -122,7 +122,7 @@ class FrozenGraphImportTest {
         assertThat(ask.exit()).isEqualTo(2);
         assertThat(ask.errorLines()).hasSize(1);
         assertThat(ask.errorLines().get(0)).contains("cannot infer how to use frozen.pb", "--normalize", "--channel-order")
-                .doesNotContain("--task"); // a [batch, 5] output is a classifier
+                .doesNotContain("--decoder"); // a [batch, 5] output is a classifier
         assertThat(out).doesNotExist();
 
         CliRun ok = CliRun.of("model", "import", f.pb().toString(), "--out", out.toString(), "--id", "tiny",
